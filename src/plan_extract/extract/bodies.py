@@ -1,0 +1,640 @@
+"""Find responsible bodies (cơ quan, đơn vị) in a plan and the role each plays in its sentence.
+
+Two finders run over the text and the longest mention wins where they overlap:
+
+* the gazetteer (``lang/vi/bodies.yaml``): every surface form is compiled into one regex shaped
+  like a trie of words, run over a *folded* copy of the text: lowercase, đ→d, dashes unified,
+  tone marks moved to one fixed vowel of "oa/oe/uy" (Hoà/Hòa, Uỷ/Ủy). Folding keeps the length
+  of the (NFC) text, so offsets in the folded copy are offsets in the original;
+* pattern rules: a head word ("Phòng", "Sở", "Chi cục" …) followed by a capitalized name, for
+  bodies the gazetteer lacks. Capitals matter here (lowercase "phòng", "ban" are mostly verbs), so
+  these rules read the original text.
+
+``role_of`` reads the cue words of ``lang/vi/roles.yaml`` around a mention (or around the list the
+mention belongs to) within its sentence.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+import regex
+
+from plan_extract.lang import load
+
+__all__ = ["BodyMatch", "find_bodies", "role_of", "canonical", "body_info", "fold"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMatch:
+    """One mention of a body: a half-open span of the original text and what it resolves to."""
+
+    start: int
+    end: int
+    mention: str  # == text[start:end]
+    name: str  # canonical name, or the cleaned mention for unknown bodies
+    abbreviation: str  # "" if none
+    level: str  # "" if unknown or relative
+    known: bool  # False for bodies found by pattern rules only
+    rule: str  # "gazetteer" | "pattern:phong" | ...
+
+
+# --------------------------------------------------------------------------- folding
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _toned(base: str) -> list[str]:
+    return [unicodedata.normalize("NFC", base + m) for m in _TONE_MARKS]
+
+
+def _tone_moves() -> dict[str, str]:
+    """'oà' → 'òa', 'uý' → 'úy' …: one placement for the vowel pairs written both ways."""
+    moves = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for mark, toned_second in zip(_TONE_MARKS, _toned(second)):
+            moves[first + toned_second] = unicodedata.normalize("NFC", first + mark) + second
+    return moves
+
+
+_TONE_MOVES = _tone_moves()
+_TONE_RE = re.compile("|".join(_TONE_MOVES))
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_ODD = {"đ": "d", **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}}
+_ODD_RE = re.compile("[" + "".join(_ODD) + "]")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, đ→d, one dash, one tone placement — same length as ``text`` (NFC input).
+
+    Same length is what lets a match in the folded copy be reported at the same offsets in the
+    original without an offset map. (Plain ``re.sub`` beats ``str.translate`` here: translate
+    looks every non-ASCII character up in a dict.)
+    """
+    low = text.lower()
+    if len(low) != len(text):  # e.g. "İ" lowercases to two characters
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = _ODD_RE.sub(lambda m: _ODD[m.group()], low)
+    return _TONE_RE.sub(lambda m: _TONE_MOVES[m.group()], low)
+
+
+def _compose(text: str) -> tuple[str, list[int] | None]:
+    """NFC-compose decomposed input (some PDF extractors emit it), with a map back to ``text``.
+
+    ``src[i]`` is the original index of composed character ``i``; ``src[len]`` is ``len(text)``.
+    Returns ``(text, None)`` when nothing needs composing, the usual case.
+    """
+    if not _COMBINING.search(text):
+        return text, None
+    out: list[str] = []
+    src: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            out.append(ch)
+            src.append(i)
+        i = j
+    src.append(n)
+    return "".join(out), src
+
+
+@lru_cache(maxsize=8192)
+def _key(folded: str) -> str:
+    """Lookup key of a folded surface form: dashes and spacing around punctuation don't count."""
+    s = re.sub(r"\s*-\s*", " ", folded)
+    s = re.sub(r"\s*([^\w\s])\s*", r"\1", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_DASH_FRAGMENT = r"(?:\s*-\s*|\s+)"
+_END = r"(?!\w)(?![-/]\w)"
+_NUMBER = r"(?:\s+(?:so\s+|số\s+)?\d{1,3}(?!\w))?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    entry: dict
+    capitalized: bool
+    not_after: tuple[str, ...]
+    numbered: bool
+
+
+def _fragments(folded: str) -> list[str]:
+    """Regex pieces of a folded surface form, one per word or sign, with the spacing before it."""
+    out: list[str] = []
+    prev = ""
+    for tok in _TOKEN.findall(folded):
+        if tok == "-":
+            out.append(_DASH_FRAGMENT)
+        elif not out or prev == "-":
+            out.append(re.escape(tok))
+        elif not tok[0].isalnum() or not prev[0].isalnum():
+            out.append(r"\s*" + re.escape(tok))
+        else:
+            out.append(r"\s+" + re.escape(tok))
+        prev = tok
+    return out
+
+
+def _phrase_regex(phrase: str) -> str:
+    return "".join(_fragments(fold(phrase)))
+
+
+class _Trie:
+    __slots__ = ("children", "end")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.end: str | None = None  # terminal regex when a surface form ends here
+
+    def add(self, fragments: list[str], end: str) -> None:
+        node = self
+        for frag in fragments:
+            node = node.children.setdefault(frag, _Trie())
+        node.end = end if node.end is None else node.end
+
+    def pattern(self) -> str:
+        """Alternation of the subtree; stopping here comes last so longer forms win."""
+        alts = [frag + child.pattern() for frag, child in self.children.items()]
+        if self.end is not None:
+            alts.append(self.end)
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _variant_specs(entry: dict) -> Iterable[dict]:
+    """The entry's surface forms as dicts: the canonical name, the variants, the suffixed forms.
+
+    A variant written out with conditions overrides the bare canonical name of the same form.
+    """
+    specs: dict[str, dict] = {_key(fold(entry["name"])): {"form": entry["name"]}}
+    for v in entry.get("variants") or []:
+        spec = v if isinstance(v, dict) else {"form": v}
+        specs[_key(fold(spec["form"]))] = spec
+    out = list(specs.values())
+    for spec in list(out):
+        for suffix in entry.get("suffixes") or []:
+            out.append({**spec, "form": f"{spec['form']} {suffix}"})
+    return out
+
+
+def _end_regex(spec: dict) -> str:
+    ahead = "".join(
+        r"(?!\s+" + _phrase_regex(w) + r"(?!\w))" for w in spec.get("not_before") or []
+    )
+    return (_NUMBER if spec.get("numbered") else "") + _END + ahead
+
+
+@dataclass(frozen=True, slots=True)
+class _Gazetteer:
+    regex: re.Pattern
+    variants: dict[str, _Variant]
+    by_name: dict[str, dict]
+
+
+@lru_cache(maxsize=None)
+def _gazetteer() -> _Gazetteer:
+    """Compile bodies.yaml once: a word trie → one regex, and key → variant for resolving."""
+    trie = _Trie()
+    variants: dict[str, _Variant] = {}
+    by_name: dict[str, dict] = {}
+    for entry in load("bodies")["entries"]:
+        by_name[entry["name"]] = entry
+        for spec in _variant_specs(entry):
+            folded = fold(spec["form"])
+            key = _key(folded)
+            if key in variants and variants[key].entry is not entry:
+                raise ValueError(f"bodies.yaml: {spec['form']!r} names two bodies")
+            variants[key] = _Variant(
+                entry,
+                bool(spec.get("capitalized")),
+                tuple(_key(fold(w)) for w in spec.get("not_after") or []),
+                bool(spec.get("numbered")),
+            )
+            trie.add(_fragments(folded), _end_regex(spec))
+    return _Gazetteer(re.compile(trie.pattern()), variants, by_name)
+
+
+_TRAILING_NUMBER = re.compile(r"\s+(?:số\s+|so\s+)?\d{1,3}$")
+
+
+def _lookup(folded_mention: str) -> _Variant | None:
+    gaz = _gazetteer()
+    key = _key(folded_mention)
+    return gaz.variants.get(key) or gaz.variants.get(_TRAILING_NUMBER.sub("", key))
+
+
+def _starts_word(folded: str, i: int) -> bool:
+    """No letter right before ``i``, nor a code glued by - or / ("KH-UBND", "NQ/ĐU")."""
+    if i == 0:
+        return True
+    c = folded[i - 1]
+    if c.isalnum() or c == "_":
+        return False
+    return not (c in "-/" and i >= 2 and folded[i - 2].isalnum())
+
+
+def _previous_word(folded: str, i: int, n: int = 2) -> str:
+    """The ``n`` words before ``i``, as a key ("tham gia")."""
+    return _key(" ".join(folded[max(0, i - 40) : i].split()[-n:]))
+
+
+def _accept(text: str, folded: str, start: int, variant: _Variant) -> bool:
+    if not _starts_word(folded, start):
+        return False
+    if variant.capitalized and not text[start].isupper():
+        return False
+    for word in variant.not_after:
+        n = word.count(" ") + 1
+        if _previous_word(folded, start, n) == word:
+            return False
+    return True
+
+
+def _gazetteer_matches(text: str, folded: str) -> list[tuple[int, int, dict]]:
+    """All accepted gazetteer matches, leftmost-longest, as (start, end, entry)."""
+    rx = _gazetteer().regex
+    out = []
+    pos = 0
+    while True:
+        m = rx.search(folded, pos)
+        if m is None:
+            return out
+        variant = _lookup(m.group())
+        if variant is not None and _accept(text, folded, m.start(), variant):
+            out.append((m.start(), m.end(), variant.entry))
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+# --------------------------------------------------------------------------- pattern rules
+
+_L = r"[\p{L}\p{M}]"
+
+
+def _alts(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _tone_spellings(word: str) -> set[str]:
+    """``word`` and its other tone placement ("Ủy ban" → also "Uỷ ban")."""
+    back = {v: k for k, v in _TONE_MOVES.items()}
+    out = {word}
+    for a, b in list(_TONE_MOVES.items()) + list(back.items()):
+        for src, dst in ((a, b), (a.capitalize(), b.capitalize())):
+            if src in word:
+                out.add(word.replace(src, dst))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    regex: Any
+    heads: re.Pattern  # head words in the folded text: where the regex is worth trying
+    rules: dict[str, str]  # folded head → rule name
+    standalone: frozenset[str]
+    lowercase_ok: frozenset[str]
+    not_after: frozenset[str]
+    reject_names: frozenset[str]
+    levels: dict[str, str]
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> _Patterns:
+    """Compile pattern_rules of bodies.yaml: HEAD + capitalized NAME [+ number] [+ level]."""
+    cfg = load("bodies")["pattern_rules"]
+    heads = [s for h in cfg["heads"] for s in _tone_spellings(h)]
+    stop_heads = heads + ["Công an", "Đảng ủy", "Thường trực", "UBND", "HĐND", "Bộ", "Chủ tịch"]
+    ws = r"[ \t\u00a0]+"
+    cap = (
+        rf"(?!(?:{_alts(cfg['cap_stop_words'])}|{_alts(stop_heads)})(?!{_L}))"
+        rf"\p{{Lu}}{_L}*"
+    )
+    low = rf"(?!(?:{_alts(cfg['stop_words'])})(?!{_L}))\p{{Ll}}{_L}*"
+    seg = rf"{cap}(?:{ws}{low})?(?:{ws}{cap}(?:{ws}{low})?)*"
+    dseg = rf"{seg}(?:[ \t]*-[ \t]*{seg})*"
+    name = rf"{dseg}(?:(?:[ \t]*,[ \t]*{dseg})*{ws}và{ws}{dseg})?"
+    level = rf"(?:{ws}(?P<level>{_alts(cfg['levels'])}))?"
+    number = rf"(?:{ws}(?:số{ws})?\d{{1,3}})?"
+    standalone = [s for h in cfg["standalone"] for s in _tone_spellings(h)]
+    rx = regex.compile(
+        rf"(?:(?P<head>(?i:{_alts(heads)})){ws}(?P<name>{name})|(?P<head>(?i:{_alts(standalone)})))"
+        rf"{number}{level}(?![\p{{L}}\p{{M}}\d])"
+    )
+    return _Patterns(
+        regex=rx,
+        heads=re.compile(r"(?<!\w)(?:" + _alternation(cfg["heads"]) + r")(?!\w)"),
+        rules={fold(h): r for h, r in cfg["heads"].items()},
+        standalone=frozenset(fold(h) for h in cfg["standalone"]),
+        lowercase_ok=frozenset(fold(h) for h in cfg["lowercase_ok"]),
+        not_after=frozenset(fold(w) for w in cfg["not_after"]),
+        reject_names=frozenset(fold(n) for n in cfg["reject_names"]),
+        levels=dict(cfg["levels"]),
+    )
+
+
+def _lower_head_ok(folded: str, h: re.Match, pats: _Patterns) -> bool:
+    """A lowercase head is a body only for some heads, and not inside "quốc phòng", "cơ sở"."""
+    return h.group() in pats.lowercase_ok and (
+        _previous_word(folded, h.start(), 1) not in pats.not_after
+    )
+
+
+def _head_ok(text: str, folded: str, m: Any, pats: _Patterns) -> bool:
+    """Reject heads that are really verbs or parts of other words ("quốc phòng", "BAN HÀNH")."""
+    head = m.group("head")
+    if sum(c.isalpha() for c in head) > 1 and head.isupper():
+        return False  # all-caps heading line: known bodies are found by the gazetteer
+    if head[0].islower():
+        if fold(head) not in pats.lowercase_ok:
+            return False
+        if _previous_word(folded, m.start(), 1) in pats.not_after:
+            return False
+    name = m.group("name")
+    return name is None or fold(name) not in pats.reject_names
+
+
+def _clean(mention: str) -> str:
+    """Readable name for an unknown body: one space, " - " for dashes, capital first letter."""
+    s = re.sub(r"\s*[-\u2013\u2014]\s*", " - ", mention)
+    s = re.sub(r"\s*,\s*", ", ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s[:1].upper() + s[1:]
+
+
+def _pattern_matches(text: str, folded: str) -> list[tuple[int, int, str, str]]:
+    """Unknown-body candidates as (start, end, rule, level)."""
+    pats = _patterns()
+    out = []
+    pos = 0
+    while (h := pats.heads.search(folded, pos)) is not None:
+        if text[h.start()].islower() and not _lower_head_ok(folded, h, pats):
+            pos = h.end()
+            continue
+        m = pats.regex.match(text, h.start())
+        if m is None or not _head_ok(text, folded, m, pats):
+            pos = h.end()
+            continue
+        pos = m.end()
+        rule = pats.rules.get(fold(m.group("head")), "pattern:other")
+        level = pats.levels.get(m.group("level") or "", "")
+        out.append((m.start(), m.end(), rule, level))
+    return out
+
+
+# --------------------------------------------------------------------------- place names
+
+
+@lru_cache(maxsize=None)
+def _place_regex() -> tuple[Any, frozenset[str], frozenset[str], tuple[str, ...]]:
+    cfg = load("bodies")["place_names"]
+    word = r"(?:\p{Lu}[\p{L}\p{M}]*|\d{1,2}(?![\d/.,]))(?![\p{L}\p{M}\d])"
+    rx = regex.compile(rf"(?:[ \t]+{word}){{1,{cfg['max_words']}}}")
+    after = tuple(" " + _key(fold(w)) for w in cfg["after"])
+    return rx, frozenset(cfg["not_first"]), frozenset(cfg["never_inside"]), after
+
+
+def _extend_place(text: str, folded: str, start: int, end: int, starts: set[int]) -> int:
+    """Keep the place's own name in the mention: "… phường" + " An Dương".
+
+    The name is the capitalized words that follow; it stops where another body starts.
+    """
+    rx, not_first, never, after = _place_regex()
+    if not (" " + " ".join(folded[max(start, end - 20) : end].split())).endswith(after):
+        return end
+    m = rx.match(text, end)
+    if m is None:
+        return end
+    new_end = end
+    for i, w in enumerate(regex.finditer(r"\S+", m.group())):
+        s = m.start() + w.start()
+        if w.group() in never or (i == 0 and w.group() in not_first) or s in starts:
+            break
+        new_end = m.start() + w.end()
+    return new_end
+
+
+# --------------------------------------------------------------------------- find_bodies
+
+
+def _select(cands: list[tuple[int, int, int, Any]], n: int) -> list[tuple[int, int, int, Any]]:
+    """Non-overlapping candidates, longest first, gazetteer (priority 0) on ties; in text order."""
+    taken = bytearray(n)
+    chosen = []
+    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[2], c[0])):
+        if not any(taken[c[0] : c[1]]):
+            taken[c[0] : c[1]] = b"\x01" * (c[1] - c[0])
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _find(text: str) -> list[BodyMatch]:
+    composed, src = _compose(text)
+    folded = fold(composed)
+    raw: list[tuple[int, int, int, Any]] = [
+        (s, e, 0, entry) for s, e, entry in _gazetteer_matches(composed, folded)
+    ]
+    raw += [(s, e, 1, (rule, lvl)) for s, e, rule, lvl in _pattern_matches(composed, folded)]
+    starts = {c[0] for c in raw}
+    cands = [(s, _extend_place(composed, folded, s, e, starts), p, d) for s, e, p, d in raw]
+    out = []
+    for s, e, prio, data in _select(cands, len(composed)):
+        mention = composed[s:e]
+        if src is not None:
+            s, e = src[s], src[e]
+            mention = text[s:e]
+        if prio == 0:
+            out.append(
+                BodyMatch(s, e, mention, data["name"], data.get("abbreviation") or "",
+                          data.get("level") or "", True, "gazetteer")
+            )
+        else:
+            out.append(BodyMatch(s, e, mention, _clean(composed[s:e] if src is None else
+                                                        unicodedata.normalize("NFC", mention)),
+                                 "", data[1], False, data[0]))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _find_cached(text: str) -> tuple[BodyMatch, ...]:
+    return tuple(_find(text))
+
+
+def find_bodies(text: str) -> list[BodyMatch]:
+    """All body mentions in ``text``, in order, non-overlapping; the longest mention wins."""
+    return list(_find_cached(text))
+
+
+def canonical(name_or_mention: str) -> str | None:
+    """Canonical name of a surface form ("UBND phường An Dương" → "Ủy ban nhân dân phường")."""
+    s = name_or_mention.strip()
+    found = find_bodies(s)
+    if len(found) == 1 and found[0].known and (found[0].start, found[0].end) == (0, len(s)):
+        return found[0].name
+    return None
+
+
+def body_info(name: str) -> dict | None:
+    """The gazetteer entry (kind, level, variants …) of a canonical name."""
+    return _gazetteer().by_name.get(name)
+
+
+# --------------------------------------------------------------------------- roles
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    role: str
+    where: str  # before | after | heading
+    rx: Any  # compiled phrase alternation, or None for heading
+    gap: int
+    earlier: Any  # compiled requires_earlier alternation, or None
+    within: int
+    clause_initial: bool
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    return "|".join(_phrase_regex(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
+    """Compile roles.yaml: the cues in priority order and the list-skipping regexes."""
+    cfg = load("roles")
+    cues = []
+    for c in cfg["cues"]:
+        phrases = c.get("phrases") or []
+        alt = _alternation(phrases)
+        gap = int(c.get("gap", 0))
+        if c["where"] == "before":
+            rx = regex.compile(rf"(?<!\w)(?:{alt})(?:\s+\S+){{0,{gap}}}\s*\Z")
+        elif c["where"] == "after":
+            rx = regex.compile(rf"[\s:\-]*(?:{alt})(?!\w)")
+        else:
+            rx = None
+        earlier = c.get("requires_earlier")
+        cues.append(_Cue(
+            c["role"], c["where"], rx, gap,
+            regex.compile(rf"(?<!\w)(?:{_alternation(earlier)})(?!\w)") if earlier else None,
+            int(c.get("within", 120)), bool(c.get("clause_initial")),
+        ))
+    skip = cfg["list_skip"]
+    titles = rf"(?<!\w)(?:{_alternation(skip['titles'])})(?!\w)"
+    unit = (
+        rf"(?:\s|[{regex.escape(''.join(skip['separators']))}]"
+        rf"|(?<!\w)(?:{_alternation(skip['words'])})(?!\w)|{titles})"
+    )
+    return (
+        tuple(cues),
+        regex.compile(rf"{unit}*\Z"),
+        regex.compile(rf"{unit}*"),
+        regex.compile(rf"(?:{titles}\s*)*\Z"),
+    )
+
+
+_SENTENCE_END = re.compile(r"\n|[.!?](?=\s)")
+_MARK = r"(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]\s*"
+_INITIAL = regex.compile(rf"\A[\s#>\u2022+\-]*(?:{_MARK})?[\s#\-+\u2022]*\Z")  # clause opener
+_NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.", "### 1.", "a)"
+
+
+def _window(text: str, start: int, end: int, clause_start: int | None) -> tuple[int, int]:
+    """The sentence around ``[start, end)``: from the last line/sentence end to the next."""
+    if clause_start is None:
+        ws = 0
+        for m in _SENTENCE_END.finditer(text, max(0, start - 3000), start):
+            ws = m.end()
+    else:
+        ws = clause_start
+    m = _SENTENCE_END.search(text, end, end + 3000)
+    we = m.start() if m else min(len(text), end + 3000)
+    return ws, max(we, end)
+
+
+def _list_bounds(
+    f: str, spans: list[tuple[int, int]], ws: int, start: int, end: int
+) -> tuple[int, int]:
+    """Extend ``[start, end)`` over the neighbouring mentions of the same list.
+
+    Titles before the list ("Thủ trưởng các phòng, …") go with it, so "Giao Thủ trưởng X" is
+    read as "Giao X".
+    """
+    _, back, fwd, titles = _roles()
+    head, tail = start, end
+    while True:
+        lo = back.search(f, ws, head).start()
+        prev = [s for s, e in spans if lo <= e <= head and s < head]
+        if not prev:
+            break
+        head = min(prev)
+    head = titles.search(f, ws, head).start()
+    while True:
+        hi = fwd.match(f, tail).end()
+        nxt = [e for s, e in spans if tail <= s <= hi and e > tail]
+        if not nxt:
+            break
+        tail = max(nxt)
+    return head, tail
+
+
+def _is_heading(f: str, line_start: int, head: int, tail: int) -> bool:
+    """A mention list that fills a numbered heading line, or one closed by ':'."""
+    nl = f.find("\n", tail)
+    rest = f[tail : nl if nl >= 0 else len(f)]
+    if re.match(r"[\s]*:", rest):
+        return True
+    return bool(_NUMBERED.match(f[line_start:head])) and not rest.strip()
+
+
+def _cue_applies(cue: _Cue, f: str, ws: int, head: int, tail: int, line_start: int) -> bool:
+    if cue.where == "heading":
+        return _is_heading(f, line_start, head, tail)
+    if cue.where == "after":
+        if cue.clause_initial and not _INITIAL.match(f[ws:head]):
+            return False
+        return cue.rx.match(f, tail) is not None
+    m = cue.rx.search(f, ws, head)
+    if m is None:
+        return False
+    if cue.clause_initial and not _INITIAL.match(f[ws : m.start()]):
+        return False
+    if cue.earlier is not None:
+        return cue.earlier.search(f, max(ws, m.start() - cue.within), m.start()) is not None
+    return True
+
+
+def role_of(text: str, match: BodyMatch, clause_start: int | None = None) -> str:
+    """Role of ``match`` from the cue words around it (or around its list) in its sentence.
+
+    "lead" | "support" | "report_to" | "via" | "mentioned". Cues are tried in the order of
+    roles.yaml, so "(qua X)" beats "báo cáo", and "X chủ trì" beats "Giao X".
+    """
+    composed, src = _compose(text)
+
+    def to_c(i: int) -> int:
+        return i if src is None else bisect_right(src, i) - 1 if i < len(text) else len(composed)
+
+    start, end = to_c(match.start), to_c(match.end)
+    cs = None if clause_start is None else to_c(clause_start)
+    ws, we = _window(composed, start, end, cs)
+    f = fold(composed[:we]).replace("*", " ").replace("_", " ")  # same length: offsets align
+    spans = [(to_c(b.start), to_c(b.end)) for b in _find_cached(text)]
+    spans = [(s, e) for s, e in spans if s >= ws and e <= we]
+    head, tail = _list_bounds(f, spans, ws, start, end)
+    line_start = composed.rfind("\n", 0, head) + 1
+    for cue in _roles()[0]:
+        if _cue_applies(cue, f, ws, head, tail, line_start):
+            return cue.role
+    return "mentioned"

@@ -1,0 +1,132 @@
+"""Records that flow through the pipeline, as dataclasses.
+
+``SourceDoc`` is what a reader returns (the same model for every format); extractors produce the
+record types below; ``tables.py`` turns them into pandas DataFrames. Offsets in records (``start``,
+``end``) are half-open indices into ``SourceDoc.text`` — the text as read from the file — so a
+reader can always click back to the source sentence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """A file that cannot be read; ``stage`` and the message go to errors.csv as they are."""
+
+    def __init__(self, message: str, stage: str = "read"):
+        super().__init__(message)
+        self.stage = stage
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Table:
+    """A table as rows of cells; each cell's span points into ``SourceDoc.text``."""
+
+    rows: list[list[Cell]]
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """The common document model every reader returns.
+
+    ``text`` holds paragraphs separated by blank lines (lines of one paragraph by single newlines,
+    as the source gave them); ``page_starts[i]`` is the offset where page ``i + 1`` begins.
+    """
+
+    path: str
+    format: str
+    text: str
+    page_starts: list[int] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    encoding: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page number of a source offset, or None for formats without pages."""
+        if not self.page_starts:
+            return None
+        lo = 0
+        for i, s in enumerate(self.page_starts):
+            if s <= offset:
+                lo = i
+            else:
+                break
+        return lo + 1
+
+
+# --- output records (one row each in the tables of tables.py) ------------------------------------
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    source_path: str
+    sha256: str
+    format: str
+    doc_index: int
+    doc_type: str
+    number: str
+    symbol: str
+    issuer: str
+    issuer_level: str
+    locality: str
+    place: str
+    issue_date: str
+    date_precision: str
+    title: str
+    theme: str
+    signer: str
+    signer_title: str
+    signer_authority: str
+    plan_year: int | None
+    recipients: str
+    parent_doc_id: str
+    pages: int | None
+    start: int
+    end: int
+
+
+@dataclass
+class SectionRecord:
+    doc_id: str
+    source_path: str
+    section_id: str
+    parent_id: str
+    level: int
+    label: str
+    heading: str
+    kind: str
+    start: int
+    end: int
+    heading_end: int
+
+
+@dataclass
+class ReferenceRecord:
+    doc_id: str
+    source_path: str
+    reference_id: str
+    cited_type: str
+    cited_number: str
+    cited_date: str
+    cited_issuer: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class ErrorRecord:
+    source_path: str
+    stage: str
+    error: str
+    message: str

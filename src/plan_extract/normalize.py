@@ -1,0 +1,254 @@
+"""Normalization with an offset map back to the source text.
+
+Readers give text as the file has it; extractors want one paragraph per line, NFC, one tone-mark
+convention, no converter artifacts (``**``, ``*…*``, ``##``, headings glued to the previous line),
+the known typos of real documents corrected, and hard-wrapped lines rejoined. Every pass keeps a
+map from each output character to a source character, so spans found in the normalized text are
+reported in source coordinates (``NormText.source_span``).
+"""
+from __future__ import annotations
+
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from typing import Callable
+
+import regex as re
+
+from .lang import load
+from .spans import OffsetMap
+
+
+@dataclass(slots=True)
+class NormText:
+    """Normalized text (one paragraph per line) and its map to the source text."""
+
+    text: str
+    map: OffsetMap
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.map.span(start, end)
+
+
+Repl = str | Callable[["re.Match[str]"], str]
+
+
+def _apply(text: str, src: array, pattern: "re.Pattern[str]", repl: Repl) -> tuple[str, array]:
+    """One substitution pass that carries the offset map along.
+
+    A replacement of the same length maps character by character; otherwise every replacement
+    character maps to the first source character of the match."""
+    pieces: list[str] = []
+    out = array("l")
+    pos = 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        new = repl(m) if callable(repl) else m.expand(repl)
+        if new == m.group():
+            continue
+        pieces.append(text[pos:s])
+        out.extend(src[pos:s])
+        pieces.append(new)
+        if len(new) == e - s:
+            out.extend(src[s:e])
+        else:
+            out.extend([src[s]] * len(new))
+        pos = e
+    if pos == 0:
+        return text, src
+    pieces.append(text[pos:])
+    out.extend(src[pos:])  # includes the end sentinel
+    return "".join(pieces), out
+
+
+# --- tone marks --------------------------------------------------------------------------------
+# Old style (hòa, thúy, Ủy), the one official documents mostly use, is the canonical one: in an
+# open syllable "oa", "oe", "uy" the tone sits on the first vowel. "quý" keeps its tone on "y".
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot below
+
+
+def _move_tone(m: "re.Match[str]") -> str:
+    first, second = m.group(1), m.group(2)
+    decomposed = unicodedata.normalize("NFD", second)
+    tone = "".join(c for c in decomposed if c in _TONES)
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    return unicodedata.normalize("NFC", first + tone) + bare
+
+
+_NEW_STYLE_TONE = re.compile(
+    r"(?<![\p{L}])(?<![qQ])((?:[hHtTkKlLnNxXsSđĐgGvVcCmMbBpPrR]|[tT][hH]|[kK][hH]|[nN][gG]|[cC][hH])?[oOuU])"
+    r"([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\p{L}])")
+
+
+def _tone_repl(m: "re.Match[str]") -> str:
+    lead, vowel = m.group(1), m.group(2)
+    v_base = unicodedata.normalize("NFD", vowel)[0].lower()
+    if lead[-1] in "oO" and v_base not in "ae":
+        return m.group()
+    if lead[-1] in "uU" and v_base != "y":
+        return m.group()
+    head = lead[:-1]
+    moved = _move_tone(re.match(r"(.)(.)", lead[-1] + vowel))
+    return head + moved
+
+
+def canonical_tones(text: str) -> str:
+    """``hoà`` → ``hòa``, ``thuý`` → ``thúy``, ``Uỷ`` → ``Ủy``; lengths are unchanged."""
+    return _NEW_STYLE_TONE.sub(_tone_repl, text)
+
+
+def fold(text: str) -> str:
+    """Matching key of the same length: NFC, canonical tone marks, lower case, dashes unified."""
+    t = canonical_tones(unicodedata.normalize("NFC", text)).lower()
+    return t.translate(_DASHES)
+
+
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
+
+
+# --- passes ------------------------------------------------------------------------------------
+_COMBINING = re.compile(r"\P{M}\p{M}+")
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\r]")
+_BULLET = re.compile(r"(?m)^[ \t]*[\u2022\u25aa\u25cf\u25e6\u2023\u2043\uf0b7\uf0a7\uf0d8\uf076\u00b7\u2219\u25a0\u25a1\u27a2]\s*")
+_PIPE_ROW = re.compile(r"(?m)^[ \t]*\|.*$")
+_MD_SEPARATOR = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+_GLUED_BOLD = re.compile(r"(?m)^([^\n]*?\p{Lu}[^\n]*?[\p{Lu}\p{N}\)\.:”\"])\*\*(?=\*?[\p{Lu}\p{N}“\"])")
+_GLUED_CAPS = re.compile(r"(?<=\p{Lu}{2}[.:]?)(?=(?:\d+\.)+\s+\p{Lu}\p{Ll})")
+_BOLD = re.compile(r"\*{2,3}")
+_ITALIC = re.compile(r"(?<![\*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\*\w])")
+_UNDERSCORE_EMPH = re.compile(r"(?<![\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])")
+_MULTISPACE = re.compile(r" {2,}")
+_LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _caps_ratio(s: str) -> float:
+    letters = [c for c in s if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _glued_bold(m: "re.Match[str]") -> str:
+    before = m.group(1)
+    if _caps_ratio(before) >= 0.7:
+        return before + "\n\n"
+    return m.group()
+
+
+def _pipe_row(m: "re.Match[str]") -> str:
+    """A Markdown table row becomes one paragraph per cell (header blocks read top to bottom)."""
+    cells = [c.strip() for c in m.group().strip().strip("|").split("|")]
+    return "\n\n".join(c for c in cells if c) if any(cells) else ""
+
+
+def _typos() -> list[tuple["re.Pattern[str]", str]]:
+    return [(re.compile(r"(?<!\p{L})" + re.escape(t["wrong"]) + r"(?!\p{L})"), t["right"])
+            for t in load("typos")]
+
+
+_TYPOS = _typos()
+
+
+def _char_passes(text: str, src: array) -> tuple[str, array]:
+    text, src = _apply(text, src, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group()))
+    text, src = _apply(text, src, _INVISIBLE, "")
+    text, src = _apply(text, src, _SPACES, " ")
+    text, src = _apply(text, src, _BULLET, "- ")
+    text, src = _apply(text, src, _NEW_STYLE_TONE, _tone_repl)
+    return text, src
+
+
+def _markup_passes(text: str, src: array) -> tuple[str, array]:
+    text, src = _apply(text, src, _MD_SEPARATOR, "")
+    text, src = _apply(text, src, _PIPE_ROW, _pipe_row)
+    text, src = _apply(text, src, _MD_HEADING, "")
+    text, src = _apply(text, src, _GLUED_BOLD, _glued_bold)
+    text, src = _apply(text, src, _BOLD, "")
+    text, src = _apply(text, src, _ITALIC, r"\1")
+    text, src = _apply(text, src, _UNDERSCORE_EMPH, r"\1")
+    text, src = _apply(text, src, _GLUED_CAPS, "\n\n")
+    for pattern, right in _TYPOS:
+        text, src = _apply(text, src, pattern, right)
+    text, src = _apply(text, src, _MULTISPACE, " ")
+    text, src = _apply(text, src, _LINE_EDGE_SPACE, "")
+    text, src = _apply(text, src, _BLANK_RUN, "\n\n")
+    return text, src
+
+
+# --- paragraphs --------------------------------------------------------------------------------
+LABEL = re.compile(
+    r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?\)?(?=\s)|[a-zđ]\)|\(\d{1,3}\)|\([a-zđ]\)|-\s+[\p{Lu}\d“\"(]|\+\s|"
+    r"Nhiệm vụ\s+\d+|Điều\s+\d+|Phụ lục|PHỤ LỤC|Nơi nhận|Chương\s+[IVX]+)")
+_TERMINAL = re.compile(r"[.;:!?]\s*$|\./\.$")
+
+
+def _starts_lower(line: str) -> bool:
+    if re.match(r"^[a-zđ]\)", line):
+        return False
+    if re.match(r"^-\s+\p{Ll}", line):  # a wrapped "- an ninh": a dash continuing a phrase
+        return True
+    return bool(re.match(r"^[\p{Ll}\d(,;]", line)) and not LABEL.match(line)
+
+
+def _join_decision(a: str, b: str, blank: bool, wrap_width: int) -> bool:
+    """Should line ``b`` continue the paragraph of line ``a``?"""
+    if not a or not b:
+        return False
+    if _TERMINAL.search(a):
+        return False
+    if _starts_lower(b):
+        return True
+    if blank:
+        return False
+    if LABEL.match(b):
+        return False
+    a_caps, b_caps = _caps_ratio(a) > 0.8, _caps_ratio(b) > 0.8
+    if a_caps != b_caps:
+        return False
+    if a_caps and b_caps:
+        return True
+    if a.endswith(("“", "\"", "(", "-", ",", "về", "của", "và")):
+        return True
+    return len(a) >= 0.5 * wrap_width
+
+
+def _paragraphs(text: str, src: array) -> tuple[str, array]:
+    """Rejoin wrapped lines: decide, for each line break, whether it ends a paragraph."""
+    lines = text.split("\n")
+    lengths = sorted(len(l) for l in lines if l)
+    wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 80
+    out_pieces: list[str] = []
+    out_src = array("l")
+    pos = 0
+    prev_line: str | None = None
+    blank = False
+    for line in lines:
+        line_start = pos
+        pos += len(line) + 1
+        if not line:
+            blank = prev_line is not None
+            continue
+        if prev_line is not None:
+            sep = " " if _join_decision(prev_line, line, blank, wrap_width) else "\n"
+            out_pieces.append(sep)
+            out_src.append(src[line_start - 1] if line_start > 0 else 0)
+        out_pieces.append(line)
+        out_src.extend(src[line_start:line_start + len(line)])
+        prev_line = line if sep_is_break(out_pieces) else (prev_line + " " + line)
+        blank = False
+    out_src.append(src[len(text)])
+    return "".join(out_pieces), out_src
+
+
+def sep_is_break(pieces: list[str]) -> bool:
+    return len(pieces) < 2 or pieces[-2] == "\n"
+
+
+def normalize(source: str) -> NormText:
+    """Normalize a reader's text into one paragraph per line, keeping an offset map."""
+    src = array("l", range(len(source) + 1))
+    text, src = _char_passes(source, src)
+    text, src = _markup_passes(text, src)
+    text, src = _paragraphs(text, src)
+    return NormText(text, OffsetMap(src))

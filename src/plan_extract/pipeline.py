@@ -1,0 +1,131 @@
+"""One file through the pipeline: read → normalize → segment → extract → records.
+
+``process(path)`` never raises for a bad file: it returns a ``Plan`` whose ``errors`` say why.
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract.metadata import Meta, extract_metadata
+from .extract.references import find_references
+from .model import (DocumentRecord, ErrorRecord, ReadError, ReferenceRecord, SectionRecord,
+                    SourceDoc)
+from .normalize import NormText, normalize
+from .read import read
+from .segment import DocPart, SectionNode, build_sections, lines_of, split_documents
+
+
+@dataclass
+class Plan:
+    """Everything extracted from one file (one or more documents)."""
+
+    source_path: str
+    sha256: str = ""
+    source: SourceDoc | None = None
+    norm: NormText | None = None
+    documents: list[DocumentRecord] = field(default_factory=list)
+    sections: list[SectionRecord] = field(default_factory=list)
+    references: list[ReferenceRecord] = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+    def table(self, name: str) -> list:
+        return getattr(self, name)
+
+
+@dataclass
+class DocContext:
+    """What extractors of one document share: ids, text, sections, metadata."""
+
+    doc_id: str
+    source_path: str
+    norm: NormText
+    part: DocPart
+    sections: list[SectionNode]
+    meta: Meta
+
+    def src(self, start: int, end: int) -> tuple[int, int]:
+        return self.norm.source_span(start, end)
+
+    def section_at(self, offset: int) -> SectionNode | None:
+        best = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+                best = s
+        return best
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def process(path: str | Path) -> Plan:
+    """Run the whole pipeline on one file; errors become ``ErrorRecord``s, never exceptions."""
+    path = Path(path)
+    plan = Plan(str(path))
+    stage = "read"
+    try:
+        plan.sha256 = file_sha256(path)
+        plan.source = read(path)
+        stage = "normalize"
+        plan.norm = normalize(plan.source.text)
+        stage = "segment"
+        _extract(plan)
+    except ReadError as exc:
+        plan.errors.append(ErrorRecord(str(path), exc.stage, "ReadError", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        plan.errors.append(ErrorRecord(
+            str(path), stage, type(exc).__name__,
+            f"internal error while processing this file: {exc} (at {Path(tb.filename).name}:{tb.lineno})"))
+    return plan
+
+
+def _extract(plan: Plan) -> None:
+    from .extract import plan_items  # the extractors of targets, tasks, deadlines, bodies
+
+    norm, source = plan.norm, plan.source
+    lines = lines_of(norm.text)
+    if not lines:
+        raise ReadError("no text found in the document", "segment")
+    parts = split_documents(lines)
+    metas: dict[int, Meta] = {}
+    for part in parts:
+        doc_id = f"{plan.sha256[:12]}-{part.index}"
+        sections = build_sections(lines, part)
+        part.sections = sections
+        parent_meta = metas.get(part.parent_index) if part.parent_index else None
+        meta = extract_metadata(lines, part, sections, parent_meta)
+        metas[part.index] = meta
+        ctx = DocContext(doc_id, plan.source_path, norm, part, sections, meta)
+        s, e = ctx.src(part.start, part.end)
+        plan.documents.append(DocumentRecord(
+            doc_id, plan.source_path, plan.sha256, source.format, part.index, meta.doc_type,
+            meta.number, meta.symbol, meta.issuer, meta.issuer_level, meta.locality, meta.place,
+            meta.issue_date, meta.date_precision, meta.title, meta.theme, meta.signer,
+            meta.signer_title, meta.signer_authority, meta.plan_year, "; ".join(meta.recipients),
+            f"{plan.sha256[:12]}-{part.parent_index}" if part.parent_index else "",
+            len(source.page_starts) or None, s, e))
+        for node in sections:
+            ns, ne = ctx.src(node.start, node.end)
+            plan.sections.append(SectionRecord(
+                doc_id, plan.source_path, f"{doc_id}:{node.id}",
+                f"{doc_id}:{node.parent.id}" if node.parent else "", node.level, node.label,
+                node.heading, node.kind, ns, ne, ctx.src(node.start, node.heading_end)[1]))
+        body = norm.text[part.start:part.end]
+        for i, ref in enumerate(find_references(body), 1):
+            rs, re_ = ctx.src(part.start + ref.start, part.start + ref.end)
+            plan.references.append(ReferenceRecord(
+                doc_id, plan.source_path, f"{doc_id}:r{i}", ref.cited_type, ref.cited_number,
+                ref.cited_date, ref.cited_issuer, rs, re_, source.text[rs:re_]))
+        plan_items(plan, ctx)

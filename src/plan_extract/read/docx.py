@@ -1,0 +1,252 @@
+"""Word (.docx) reader: body paragraphs and tables in document order.
+
+Lists that Word numbers itself keep their labels ("1.", "a)", "- " for bullets) by resolving the
+paragraph's numbering (directly or through its style) against numbering.xml. Layout tables of at
+most two columns (the header block: issuer and "Số: …" | national motto, place and date; the
+recipients | signature block) are read cell by cell, left column first; data tables (appendices)
+are read row by row, cells joined by " | ", and kept as ``Table``s. Footnotes are appended.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from ..model import Cell, ReadError, SourceDoc, Table
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real plan is a few MB at most: guards against zip bombs
+MAX_RATIO = 200
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse corrupt archives and zip bombs before any XML is parsed."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ReadError("not a valid .docx file (the file is damaged or is not a Word document)")
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+        raise ReadError(
+            f"refused: the .docx would expand to {total // 1_000_000} MB (suspected zip bomb)")
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise ReadError("not a valid .docx file (no word/document.xml inside)")
+
+
+class _Numbering:
+    """Generates list labels the way Word renders them."""
+
+    FORMATS = {
+        "decimal": lambda n: str(n),
+        "decimalZero": lambda n: f"{n:02d}",
+        "lowerLetter": lambda n: "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26],
+        "upperLetter": lambda n: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n - 1) % 26],
+        "lowerRoman": lambda n: _roman(n).lower(),
+        "upperRoman": lambda n: _roman(n),
+    }
+
+    def __init__(self, document):
+        self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[str, int]] = {}
+        self.style_num: dict[str, tuple[str, str]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            numbering = None
+        if numbering is not None:
+            abstract = {a.get(W + "abstractNumId"): a for a in numbering.iter(W + "abstractNum")}
+            for num in numbering.iter(W + "num"):
+                ref = num.find(W + "abstractNumId")
+                a = abstract.get(ref.get(W + "val")) if ref is not None else None
+                if a is None:
+                    continue
+                for lvl in a.iter(W + "lvl"):
+                    fmt = lvl.find(W + "numFmt")
+                    text = lvl.find(W + "lvlText")
+                    start = lvl.find(W + "start")
+                    self.levels[(num.get(W + "numId"), lvl.get(W + "ilvl"))] = (
+                        fmt.get(W + "val") if fmt is not None else "decimal",
+                        text.get(W + "val") if text is not None else "%1.",
+                        int(start.get(W + "val")) if start is not None else 1,
+                    )
+        for style in document.styles.element.iter(W + "style"):
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            if numpr is not None:
+                nid, ilvl = numpr.find(W + "numId"), numpr.find(W + "ilvl")
+                self.style_num[style.get(W + "styleId")] = (
+                    nid.get(W + "val") if nid is not None else "",
+                    ilvl.get(W + "val") if ilvl is not None else "0",
+                )
+
+    def label(self, p) -> str:
+        num = self._num_of(p)
+        if num is None or num not in self.levels:
+            return ""
+        fmt, text, start = self.levels[num]
+        if fmt == "bullet":
+            return "- "
+        if fmt == "none":
+            return ""
+        nid, ilvl = num
+        counters = self.counters.setdefault(nid, {})
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if int(k) > int(ilvl)]:
+            del counters[deeper]
+        out = text
+        for i in range(int(ilvl) + 1):
+            n = counters.get(str(i), self.levels.get((nid, str(i)), ("", "", 1))[2])
+            f = self.levels.get((nid, str(i)), ("decimal",))[0]
+            out = out.replace(f"%{i + 1}", self.FORMATS.get(f, str)(n))
+        return out + " "
+
+    def _num_of(self, p) -> tuple[str, str] | None:
+        numpr = p.find(f"{W}pPr/{W}numPr")
+        if numpr is not None:
+            nid, ilvl = numpr.find(W + "numId"), numpr.find(W + "ilvl")
+            if nid is not None:
+                return nid.get(W + "val"), ilvl.get(W + "val") if ilvl is not None else "0"
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(W + "val") in self.style_num:
+            return self.style_num[style.get(W + "val")]
+        return None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + s, n - v
+    return out
+
+
+def _para_text(p) -> str:
+    parts = []
+    for node in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        if node.tag == W + "t":
+            parts.append(node.text or "")
+        elif node.tag == W + "tab":
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _Writer:
+    """Accumulates the linear source text and remembers spans."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.pos = 0
+
+    def para(self, text: str) -> tuple[int, int]:
+        if self.pos:
+            self.parts.append("\n\n")
+            self.pos += 2
+        start = self.pos
+        self.parts.append(text)
+        self.pos += len(text)
+        return start, self.pos
+
+    def inline(self, text: str) -> tuple[int, int]:
+        start = self.pos
+        self.parts.append(text)
+        self.pos += len(text)
+        return start, self.pos
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
+    import docx  # python-docx
+
+    data = Path(path).read_bytes() if data is None else data
+    check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types on damaged parts
+        raise ReadError(f"the .docx could not be opened ({type(exc).__name__}: {exc})")
+    numbering = _Numbering(document)
+    out = _Writer()
+    tables: list[Table] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == W + "p":
+            text = _para_text(child)
+            if text.strip():
+                out.para(numbering.label(child) + text)
+        elif child.tag == W + "tbl":
+            tables.extend(_table(child, numbering, out))
+    for note in _footnotes(data):
+        out.para(note)
+    text = out.text()
+    if not text.strip():
+        raise ReadError("the .docx holds no text")
+    return SourceDoc(str(path), "docx", text, tables=tables, encoding="xml")
+
+
+def _rows(tbl) -> list[list]:
+    """Rows of distinct cells; horizontally merged cells (gridSpan) appear once, vertically merged
+    continuation cells (vMerge without restart) are dropped."""
+    rows = []
+    for tr in tbl.iter(W + "tr"):
+        cells = []
+        for tc in tr.iterchildren(W + "tc"):
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            if vmerge is not None and vmerge.get(W + "val") in (None, "continue"):
+                cells.append(None)
+                continue
+            cells.append(tc)
+        rows.append(cells)
+    return rows
+
+
+def _cell_paras(tc, numbering) -> list[str]:
+    return [numbering.label(p) + _para_text(p) for p in tc.iterchildren(W + "p") if _para_text(p).strip()]
+
+
+def _table(tbl, numbering, out: _Writer) -> list[Table]:
+    rows = _rows(tbl)
+    ncols = max((len(r) for r in rows), default=0)
+    if ncols <= 2:  # layout table: column by column, each cell paragraph its own paragraph
+        for col in range(ncols):
+            for r in rows:
+                if col < len(r) and r[col] is not None:
+                    for para in _cell_paras(r[col], numbering):
+                        out.para(para)
+        return []
+    table_rows: list[list[Cell]] = []
+    for r in rows:
+        cells: list[Cell] = []
+        first = True
+        for tc in r:
+            text = " ".join(_cell_paras(tc, numbering)) if tc is not None else ""
+            if first:
+                s, e = out.para(text)
+                first = False
+            else:
+                out.inline(" | ")
+                s, e = out.inline(text)
+            cells.append(Cell(text, s, e))
+        table_rows.append(cells)
+    flat = [c for r in table_rows for c in r]
+    return [Table(table_rows, None, flat[0].start, flat[-1].end)] if flat else []
+
+
+def _footnotes(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "word/footnotes.xml" not in zf.namelist():
+            return []
+        from lxml import etree
+
+        root = etree.fromstring(zf.read("word/footnotes.xml"))
+    notes = []
+    for fn in root.iter(W + "footnote"):
+        if fn.get(W + "type") in ("separator", "continuationSeparator"):
+            continue
+        text = " ".join(_para_text(p) for p in fn.iter(W + "p")).strip()
+        if text:
+            notes.append(f"[{fn.get(W + 'id')}] {text}")
+    return notes

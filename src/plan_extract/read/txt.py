@@ -1,0 +1,70 @@
+"""Plain-text and Markdown reader.
+
+The source text is the decoded file as it is (converter artifacts included); normalization cleans
+it. Markdown pipe tables ("| a | b |", rows sometimes broken across lines) become ``Table``s whose
+cells point into the text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import regex as re
+
+from ..model import Cell, SourceDoc, Table
+from .encodings import decode
+
+_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def read_txt(path: str | Path, data: bytes | None = None) -> SourceDoc:
+    data = Path(path).read_bytes() if data is None else data
+    text, encoding = decode(data)
+    fmt = "md" if str(path).lower().endswith(".md") else "txt"
+    return SourceDoc(str(path), fmt, text, encoding=encoding, tables=pipe_tables(text))
+
+
+def pipe_tables(text: str) -> list[Table]:
+    """Markdown pipe tables: runs of lines starting with '|'; a line that does not start with '|'
+    right after a row that did not close with '|' continues that row."""
+    tables: list[Table] = []
+    rows: list[list[Cell]] = []
+    open_row = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, body = pos, line.rstrip("\r\n")
+        pos += len(line)
+        stripped = body.strip()
+        if stripped.startswith("|") or (open_row and stripped):
+            if _SEPARATOR_ROW.match(body):
+                continue
+            cells = _cells(body, start)
+            if open_row and rows and not stripped.startswith("|"):
+                rows[-1].extend(cells)
+            else:
+                rows.append(cells)
+            open_row = not stripped.endswith("|")
+            continue
+        if rows:
+            tables.append(_table(rows))
+            rows = []
+        open_row = False
+    if rows:
+        tables.append(_table(rows))
+    return tables
+
+
+def _cells(line: str, offset: int) -> list[Cell]:
+    cells = []
+    for m in re.finditer(r"[^|]+", line):
+        raw = m.group()
+        if not raw.strip():
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = offset + m.start() + lead
+        cells.append(Cell(raw.strip(), s, s + len(raw.strip())))
+    return cells
+
+
+def _table(rows: list[list[Cell]]) -> Table:
+    flat = [c for r in rows for c in r]
+    return Table(rows, None, flat[0].start if flat else 0, flat[-1].end if flat else 0)

@@ -1,0 +1,273 @@
+"""Segmentation: split a file into documents and each document into its section tree.
+
+Works on normalized text (one paragraph per line). A heading is a labelled line that introduces
+other lines: a short title, not a content item. Numbered targets under a targets heading ("3. Các
+chỉ tiêu thi đua:" then "1. Thu ngân sách …") are content, not sections. Levels come from the order
+in which label styles nest (roman, "1.", "1.1.", "a)", "Nhiệm vụ N:"), as in an outline.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .lang import load
+from .normalize import fold
+
+_LABEL = re.compile(
+    r"^(?P<label>(?P<roman>[IVXLC]{1,6}\.)|(?P<dec>\d{1,2}(?:\.\d{1,2}){0,3}\.?)(?=\s)|(?P<letter>[a-zđ]\))|"
+    r"(?P<paren>\(\d{1,3}\))|(?P<nv>Nhiệm vụ\s+\d+\s*[:.])|(?P<dieu>Điều\s+\d+\s*[.:]?))\s*")
+_UNLABELLED = re.compile(r"^(?P<h>Nơi nhận|PHỤ LỤC(?:\s+[IVX\d]+)?|Phụ lục(?:\s+[IVX\d]+)?)\s*:?\s*(?:$|\n)")
+DOC_TYPES = {
+    "KẾ HOẠCH": "KH", "QUYẾT ĐỊNH": "QĐ", "NGHỊ QUYẾT": "NQ", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "CTr",
+    "CHƯƠNG TRÌNH": "CTr", "BÁO CÁO": "BC", "THÔNG BÁO": "TB", "CHỈ THỊ": "CT",
+    "HƯỚNG DẪN": "HD", "ĐỀ ÁN": "ĐA", "TỜ TRÌNH": "TTr", "CÔNG VĂN": "CV", "KẾT LUẬN": "KL",
+}
+_DOC_TYPE_LINE = re.compile(r"^(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s*$")
+_QUANTITY_HINT = re.compile(r"\d\s*%|\d[\d.,]*\s*(?:tỷ|triệu|người|doanh nghiệp|lượt|cây|hộ)")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class SectionNode:
+    id: str
+    label: str
+    heading: str
+    kind: str
+    level: int
+    parent: "SectionNode | None"
+    start: int          # normalized offsets: heading start
+    heading_end: int
+    end: int = 0        # section end (next heading of same or higher level)
+    style: str = ""
+    number: int | None = None
+    nested_list: bool = False  # holds a list numbered in its own style ("3. …:" then "1. …")
+    children: list["SectionNode"] = field(default_factory=list)
+
+
+@dataclass
+class DocPart:
+    """One document inside a file: its line range and sections."""
+
+    index: int
+    start: int
+    end: int
+    type_line: Line | None
+    parent_index: int | None
+    sections: list[SectionNode] = field(default_factory=list)
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return [l for l in out if l.text.strip()]
+
+
+def split_documents(lines: list[Line]) -> list[DocPart]:
+    """A new document starts at a document-type line that follows a signature block."""
+    parts = [DocPart(1, lines[0].start if lines else 0, 0, None, None)]
+    signed = False
+    for i, line in enumerate(lines):
+        t = line.text.strip()
+        if re.match(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.)", t) or t in ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
+            signed = True
+        if _DOC_TYPE_LINE.match(t):
+            if parts[-1].type_line is None:
+                parts[-1].type_line = line
+            elif signed:
+                follow = " ".join(l.text for l in lines[i + 1:i + 4])
+                parent = parts[-1].index if "kèm theo" in fold(follow) else None
+                parts[-1].end = line.start
+                parts.append(DocPart(len(parts) + 1, line.start, 0, line, parent))
+                signed = False
+    parts[-1].end = lines[-1].end if lines else 0
+    return parts
+
+
+def _style(m: "re.Match[str]") -> str:
+    if m.group("dec"):
+        return "dec%d" % (m.group("dec").rstrip(".").count(".") + 1)
+    for name in ("roman", "letter", "paren", "nv", "dieu"):
+        if m.group(name):
+            return name
+    return ""
+
+
+def _number(label: str) -> int | None:
+    m = re.search(r"(\d+)\D*$", label)
+    if m:
+        return int(m.group(1))
+    if re.fullmatch(r"[a-zđ]\)", label):
+        return "abcdđefghijklmnopqrstuvwxyz".index(label[0]) + 1
+    roman = label.rstrip(".")
+    if re.fullmatch(r"[IVXLC]+", roman):
+        vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+        total = 0
+        for a, b in zip(roman, roman[1:] + " "):
+            total += -vals[a] if b != " " and vals.get(b, 0) > vals[a] else vals[a]
+        return total
+    return None
+
+
+def is_heading(style: str, rest: str, next_line: str | None, parent_kind: str) -> bool:
+    """A labelled line is a heading when it reads as a title that the next lines belong to, not
+    as a content item: no final "." or ";", not an assignment ("Giao …", "Đề nghị …"), and
+    followed by a paragraph, a bullet or a deeper label."""
+    rest = rest.strip()
+    if style == "paren":
+        return False
+    if style == "dieu":
+        return True
+    if style == "roman":
+        return len(rest) < 250
+    if not rest or next_line is None:
+        return False
+    words = len(rest.split())
+    if re.search(r"[.;!?…]\s*$|\./\.$", rest) or words > 60:
+        return False
+    if re.match(r"(?:Giao|Đề nghị|Yêu cầu)\s", rest):
+        return False
+    if parent_kind == "targets" and _QUANTITY_HINT.search(rest):
+        return False
+    if style in ("letter", "nv") and (words > 12 or re.search(r"[,;]", rest.rstrip(":"))):
+        return False
+    return not _same_or_shallower(style, next_line)
+
+
+def _same_or_shallower(style: str, line: str) -> bool:
+    m = _LABEL.match(line.strip())
+    if not m:
+        return False
+    other = _style(m)
+    if other == style and _number(m.group("label").strip()) == 1:
+        return False  # numbering restarts: a nested list ("3. Các chỉ tiêu:" then "1. …")
+    if other in ("roman", "dieu") or other == style:
+        return True
+    if style.startswith("dec") and other.startswith("dec"):
+        return int(other[3:]) <= int(style[3:])
+    return False
+
+
+def classify(heading: str, parent_kind: str | None) -> str:
+    """Canonical kind of a heading from its words (``lang/vi/sections.yaml``)."""
+    data = load("sections")
+    h = fold(heading)
+    found = [k for k, words in data["kinds"].items() if any(w in h for w in words)]
+    if "purpose" in found and "requirements" in found:
+        return "purpose_requirements"
+    if "recipients" in found:
+        return "recipients"
+    if "appendix" in found and h.startswith("phụ lục"):
+        return "appendix"
+    if "implementation" in found:
+        return "implementation"
+    if parent_kind == "implementation" and any(h.startswith(x) for x in data["assignee_starts"]):
+        return "implementation"
+    umbrella = [k for k in found if k in data["umbrella"]]
+    if len(umbrella) >= 2 and not (set(umbrella) == {"tasks"}):
+        if "thi đua" in h and len([k for k in umbrella if k != "tasks"]) < 2 and "nhiệm vụ" not in h:
+            umbrella = [k for k in umbrella if k != "tasks"]
+        if len(umbrella) >= 2:
+            return "content"
+    for k in ("purpose", "requirements", "theme", "general_objective", "targets", "timeline",
+              "rewards", "tasks", "content", "appendix"):
+        if k in found:
+            if k == "content" and parent_kind in ("tasks", "targets", "implementation", "timeline"):
+                return parent_kind
+            if k == "tasks" and "thi đua" in h and "nhiệm vụ" not in h and "giải pháp" not in h:
+                if parent_kind in (None, "other"):
+                    return "content"
+            return k
+    if parent_kind == "implementation" or any(h.startswith(s) for s in data["assignee_starts"]):
+        return "implementation" if parent_kind in ("implementation", None, "other") else parent_kind
+    if parent_kind in ("tasks", "targets", "timeline", "rewards", "content", "general_objective"):
+        return parent_kind
+    return "other"
+
+
+def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
+    """Section tree of one document (flat list in document order, parents linked)."""
+    body = [l for l in lines if part.start <= l.start < part.end]
+    stack: list[SectionNode] = []
+    out: list[SectionNode] = []
+    for i, line in enumerate(body):
+        text = line.text.strip()
+        nxt = body[i + 1].text if i + 1 < len(body) else None
+        m = _LABEL.match(text)
+        u = _UNLABELLED.match(text + "\n")
+        if m:
+            style, label = _style(m), m.group("label").strip()
+            rest = text[m.end():]
+        elif u:
+            style, label, rest = "unlabelled", "", u.group("h")
+        else:
+            continue
+        number = _number(label) if label else None
+        parent_kind = stack[-1].kind if stack else None
+        heading = is_heading(style, rest, nxt, parent_kind or "") if style != "unlabelled" else True
+        if not heading:
+            _close_sibling(stack, style, number, line.start)
+            continue
+        if style == "unlabelled":
+            while stack:
+                stack.pop().end = line.start
+        else:
+            _pop_to(stack, style, line.start)
+        parent = stack[-1] if stack else None
+        head = rest.strip().rstrip(":").strip()
+        if style == "dieu" and (len(head.split()) > 15 or re.search(r"[.;]$", head)):
+            head = ""
+        kind = classify(head, parent.kind if parent else None) if head else (
+            "other" if style == "dieu" else (parent.kind if parent else "other"))
+        if style == "unlabelled":
+            kind = classify(rest, None)
+        node = SectionNode(
+            id=f"d{part.index}s{len(out) + 1}", label=label, heading=head, kind=kind,
+            level=(parent.level + 1) if parent else 1, parent=parent, start=line.start,
+            heading_end=line.start + (m.end() if m else 0) + len(rest.rstrip().rstrip(":").rstrip()),
+            style=style, number=number)
+        if parent:
+            parent.children.append(node)
+        stack.append(node)
+        out.append(node)
+    for node in stack:
+        node.end = part.end
+    for node in out:
+        if not node.end:
+            node.end = part.end
+    return out
+
+
+def _pop_to(stack: list[SectionNode], style: str, at: int) -> None:
+    """Close sections down to (and including) the nearest one of the same label style."""
+    styles = [n.style for n in stack]
+    if style in styles:
+        idx = len(styles) - 1 - styles[::-1].index(style)
+        while len(stack) > idx:
+            stack.pop().end = at
+    elif style == "roman" or style == "dieu":
+        while stack:
+            stack.pop().end = at
+
+
+def _close_sibling(stack: list[SectionNode], style: str, number: int | None, at: int) -> None:
+    """A content item continuing a heading's numbering ("3. Đề nghị …" after "2. Phòng …:")
+    closes that heading: it is the heading's sibling, not its child."""
+    for idx in range(len(stack) - 1, -1, -1):
+        node = stack[idx]
+        if node.style == style:
+            if number == 1 or node.nested_list:
+                node.nested_list = True
+                return
+            if number is not None and node.number is not None and number == node.number + 1:
+                while len(stack) > idx:
+                    stack.pop().end = at
+            return

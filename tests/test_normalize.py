@@ -1,0 +1,68 @@
+"""Normalization: artifacts, tone marks, typos, wrapped lines — and the offset map back."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from plan_extract.normalize import canonical_tones, fold, normalize
+
+CASES = [
+    ("I. MỤC ĐÍCH, YÊU CẦU**1. Mục đích**", "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích"),
+    ("CHƯƠNG TRÌNH HÀNH ĐỘNG**Thực hiện Chủ đề năm 2026**", "CHƯƠNG TRÌNH HÀNH ĐỘNG\nThực hiện Chủ đề năm 2026"),
+    ("## **II. CHỦ ĐỀ THI ĐUA NĂM 2026**", "II. CHỦ ĐỀ THI ĐUA NĂM 2026"),
+    ("chỉ số (*PAR index*) đạt", "chỉ số (PAR index) đạt"),
+    ("(7) Phân đầu lắp đặt 100 cột điện", "(7) Phấn đấu lắp đặt 100 cột điện"),
+    ("Uỷ ban nhân dân, hoà bình, thuý", "Ủy ban nhân dân, hòa bình, thúy"),
+    ("\uf0b7 Báo cáo kết quả", "- Báo cáo kết quả"),
+    ("Căn cứ Kế hoạch số 56 của Ủy ban nhân dân\nthành phố Hải Phòng;", "Căn cứ Kế hoạch số 56 của Ủy ban nhân dân thành phố Hải Phòng;"),
+    ("Tổ chức các phong trào thi đua yêu nước lập\n\nthành tích thiết thực", "Tổ chức các phong trào thi đua yêu nước lập thành tích thiết thực"),
+    ("1. Mục đích\n\na) Đẩy mạnh", "1. Mục đích\na) Đẩy mạnh"),
+    ("quốc phòng\n- an ninh phường", "quốc phòng - an ninh phường"),
+    ("ỦY BAN NHÂN DÂN\nPHƯỜNG KIẾN AN", "ỦY BAN NHÂN DÂN PHƯỜNG KIẾN AN"),
+    ("hoa\u0300 bi\u0300nh", "hòa bình"),  # decomposed input is composed (NFC)
+    ("| ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n| Số: 12/KH-UBND | Hà Nội |",
+     "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-UBND\nHà Nội"),
+]
+
+
+@pytest.mark.parametrize("source,expected", CASES, ids=[c[0][:30] for c in CASES])
+def test_normalize_examples(source, expected):
+    assert normalize(source).text == expected
+
+
+def test_tone_placement_keeps_length_and_spares_closed_syllables():
+    for word, want in [("hoà", "hòa"), ("Hoà", "Hòa"), ("khoẻ", "khỏe"), ("tuỳ", "tùy"),
+                       ("quý", "quý"), ("hoàng", "hoàng"), ("thuỷ", "thủy")]:
+        assert canonical_tones(word) == want
+        assert len(canonical_tones(word)) == len(word)
+    assert fold("Uỷ Ban – Hoà") == fold("Ủy ban - hòa")
+
+
+def test_offset_map_points_every_span_back_to_the_source():
+    source = open("corpus/txt/an-duong-2026-qd-chuong-trinh-hanh-dong.txt", encoding="utf-8").read()
+    n = normalize(source)
+    rng = random.Random(7)
+    for _ in range(500):
+        i = rng.randrange(len(n.text))
+        j = min(len(n.text), i + rng.randrange(1, 80))
+        s, e = n.source_span(i, j)
+        assert 0 <= s <= e <= len(source)
+    # a word found in the normalized text is the same word in the source
+    k = n.text.index("Bùi Tiến Phong")
+    s, e = n.source_span(k, k + len("Bùi Tiến Phong"))
+    assert source[s:e] == "Bùi Tiến Phong"
+    k = n.text.index("Phấn đấu") if "Phấn đấu" in n.text else None
+    if k is not None:
+        s, e = n.source_span(k, k + 8)
+        assert source[s:e] in ("Phấn đấu", "Phân đầu")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêhiklmnoôơpqrstuưvxyàáảãạ *#\n-|:.;()0123456789ỦỲÝ")), max_size=200))
+def test_normalize_never_crashes_and_map_is_monotone(text):
+    n = normalize(text)
+    assert len(n.map.src) == len(n.text) + 1
+    src = list(n.map.src)
+    assert all(0 <= x <= len(text) for x in src)

@@ -1,0 +1,151 @@
+"""Readers: every format gives the common document model, with clear errors for bad input."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from plan_extract.model import ReadError
+from plan_extract.pipeline import process
+from plan_extract.read import read
+from plan_extract.read.encodings import decode
+from plan_extract.read.txt import pipe_tables
+
+from conftest import CORPUS
+
+SAMPLE = "Ủy ban nhân dân phường Kiến An; Hòa bình; Thúy; đạt 157.628,1 tỷ đồng"
+
+
+@pytest.mark.parametrize("encoding,prefix", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                             ("utf-16", b""), ("utf-16-le", b"\xff\xfe")])
+def test_txt_unicode_encodings(encoding, prefix):
+    text, _ = decode(prefix + SAMPLE.encode(encoding))
+    assert text == SAMPLE
+
+
+def test_txt_windows_1258_is_decoded_and_composed():
+    import unicodedata
+
+    # cp1258 has â, ơ, ư … precomposed but stores tone marks as combining characters
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    def cp1258_form(ch: str) -> str:
+        nfd = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
+        return base + "".join(c for c in nfd if c in tones)
+    data = "".join(map(cp1258_form, "Ủy ban nhân dân phường Hòa Bình")).encode("cp1258")
+    text, enc = decode(data)
+    assert enc == "cp1258"
+    assert text == "Ủy ban nhân dân phường Hòa Bình"
+
+
+def test_markdown_pipe_tables_with_broken_rows():
+    text = "| STT | Nội dung | Chủ trì |\n|---|---|---|\n| 1 | Tổ chức hội nghị\ntriển khai | Phòng VHXH |\n| 2 | Báo cáo | Công an phường |\n"
+    (table,) = pipe_tables(text)
+    assert [c.text for c in table.rows[0]] == ["STT", "Nội dung", "Chủ trì"]
+    assert len(table.rows) == 3
+    for row in table.rows:
+        for cell in row:
+            assert text[cell.start:cell.end] == cell.text
+
+
+def test_docx_reads_header_table_and_word_numbering():
+    doc = read(CORPUS / "docx" / "le-thanh-nghi-2026-kh-thi-dua-khen-thuong.docx")
+    assert doc.text.startswith("ỦY BAN NHÂN DÂN\n\nPHƯỜNG LÊ THANH NGHỊ\n\nSố: /KH-UBND")
+    assert "- Chủ trì tham mưu tổ chức triển khai" in doc.text  # bullet from the List Bullet style
+    assert doc.text.rstrip().endswith("Nguyễn Hữu Phúc")
+
+
+def test_pdf_puts_two_column_blocks_back_in_order():
+    doc = read(CORPUS / "pdf" / "kien-an-2026-kh-136-phat-trien-ktxh.pdf")
+    head = doc.text[:200]
+    assert head.index("ỦY BAN NHÂN DÂN") < head.index("PHƯỜNG KIẾN AN") < head.index("Số: 136/KH-UBND") \
+        < head.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA")
+    assert doc.page_starts and doc.page_starts[0] == 0 and len(doc.page_starts) == 10
+    tail = doc.text[-400:]
+    assert tail.index("Nơi nhận") < tail.index("TM. ỦY BAN NHÂN DÂN") < tail.index("Nguyễn Phong Doanh")
+
+
+def test_pdf_with_bad_font_mapping_reads_like_the_text():
+    doc = read(CORPUS / "pdf-cid" / "kien-an-2026-kh-136-phat-trien-ktxh.pdf")
+    assert "(cid:" not in doc.text
+    assert "Phát triển kinh tế - xã hội, quốc phòng - an ninh phường năm 2026" in doc.text
+
+
+def _meta(path):
+    plan = process(path)
+    assert not plan.errors, plan.errors
+    d = plan.documents[0]
+    return (d.doc_type, d.number, d.symbol, d.issuer, d.issue_date, d.title, d.theme, d.signer, d.plan_year)
+
+
+def test_pdf_cid_gives_the_same_metadata_as_the_txt():
+    assert _meta(CORPUS / "pdf-cid" / "kien-an-2026-kh-136-phat-trien-ktxh.pdf") == \
+        _meta(CORPUS / "txt" / "kien-an-2026-kh-136-phat-trien-ktxh.txt")
+
+
+# --- bad input: one clear error each, never a traceback -------------------------------------------
+
+def _error(tmp_path: Path, name: str, data: bytes) -> str:
+    p = tmp_path / name
+    p.write_bytes(data)
+    plan = process(p)
+    assert len(plan.errors) == 1 and not plan.documents
+    err = plan.errors[0]
+    assert "Traceback" not in err.message
+    return err.message
+
+
+def test_empty_file(tmp_path):
+    assert "empty" in _error(tmp_path, "empty.txt", b"")
+    assert "empty" in _error(tmp_path, "blank.txt", b"  \n\n ")
+
+
+def test_binary_garbage_renamed_docx(tmp_path):
+    assert "not a valid .docx" in _error(tmp_path, "garbage.docx", bytes(range(256)) * 40)
+
+
+def test_truncated_pdf(tmp_path):
+    data = (CORPUS / "pdf" / "chu-van-an-2025-kh-dot-thi-dua.pdf").read_bytes()
+    msg = _error(tmp_path, "truncated.pdf", data[: len(data) // 3])
+    assert "PDF" in msg
+
+
+def test_not_a_pdf(tmp_path):
+    assert "not a PDF" in _error(tmp_path, "fake.pdf", b"hello, I am text")
+
+
+def test_docx_zip_bomb_is_refused(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<w:document/>")
+        zf.writestr("word/bomb.xml", b"\0" * (60 * 1024 * 1024))
+    assert "zip bomb" in _error(tmp_path, "bomb.docx", buf.getvalue())
+
+
+def test_unsupported_extension(tmp_path):
+    assert "unsupported file type '.xlsx'" in _error(tmp_path, "table.xlsx", b"PK\x03\x04 data")
+
+
+def test_scanned_pdf_is_reported_not_empty(tmp_path):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    path = tmp_path / "scan.pdf"
+    pdf.save(str(path))
+    assert "scanned: no text layer" in _error(tmp_path, "scan2.pdf", path.read_bytes())
+
+
+def test_encrypted_pdf(tmp_path):
+    # a PDF whose trailer asks for the standard security handler with an unknown password
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"3 0 obj<</Filter/Standard/V 2/R 3/Length 128/P -3904/O(0123456789abcdef0123456789abcdef)"
+            b"/U(0123456789abcdef0123456789abcdef)>>endobj\n")
+    xref = len(body)
+    body += (b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n0000000104 00000 n \n"
+             b"trailer<</Size 4/Root 1 0 R/Encrypt 3 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n"
+             b"startxref\n" + str(xref).encode() + b"\n%%EOF\n")
+    msg = _error(tmp_path, "locked.pdf", body)
+    assert "encrypted" in msg or "damaged" in msg
