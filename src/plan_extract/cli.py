@@ -10,12 +10,17 @@ from pathlib import Path
 from .read import SUPPORTED
 
 
-def iter_files(paths: list[str]) -> list[Path]:
-    """Files under the given paths, recursively, in a stable order; hidden files skipped."""
+DEFAULT_EXCLUDE = ("README*", "readme*", ".*")
+
+
+def iter_files(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> list[Path]:
+    """Files under the given paths, recursively, in a stable order. Inside folders, names matching
+    ``exclude`` (hidden files, a folder's README) are skipped; files named explicitly never are."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and not any(f.match(pat) for pat in exclude)))
         else:
             out.append(p)
     return out
@@ -34,7 +39,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .model import ErrorRecord
     from .tables import to_frames, write
 
-    files = iter_files(args.paths)
+    files = iter_files(args.paths, tuple(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE)
     missing = [str(p) for p in files if not p.exists()]
     plans: list[Plan] = []
     for m in missing:
@@ -100,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--bom", action="store_true", help="write CSV with a BOM (for Excel)")
     ex.add_argument("--workers", type=int, default=1, help="parallel worker processes")
     ex.add_argument("--quiet", action="store_true")
+    ex.add_argument("--exclude", action="append", default=None,
+                    help="glob of file names to skip inside folders (default: README*, hidden files)")
     ex.set_defaults(func=cmd_extract)
     ev = sub.add_parser("evaluate", help="compare extracted tables with the gold set")
     ev.add_argument("--gold", default="gold", help="folder of gold YAML files")

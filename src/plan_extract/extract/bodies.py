@@ -480,7 +480,7 @@ def find_bodies(text: str) -> list[BodyMatch]:
 def canonical(name_or_mention: str) -> str | None:
     """Canonical name of a surface form ("UBND phường An Dương" → "Ủy ban nhân dân phường")."""
     s = name_or_mention.strip()
-    found = find_bodies(s)
+    found = _find(s)  # not cached: keep the cache for the documents role_of works on
     if len(found) == 1 and found[0].known and (found[0].start, found[0].end) == (0, len(s)):
         return found[0].name
     return None
@@ -615,26 +615,35 @@ def _cue_applies(cue: _Cue, f: str, ws: int, head: int, tail: int, line_start: i
     return True
 
 
+@lru_cache(maxsize=16)
+def _role_text(text: str) -> tuple[str, list[int] | None, str]:
+    """Composed text, its map back, and its folded copy for cue matching ("*" of markdown
+    emphasis blanked); cached because role_of is called once per mention of the same text."""
+    composed, src = _compose(text)
+    return composed, src, fold(composed).replace("*", " ").replace("_", " ")
+
+
 def role_of(text: str, match: BodyMatch, clause_start: int | None = None) -> str:
     """Role of ``match`` from the cue words around it (or around its list) in its sentence.
 
     "lead" | "support" | "report_to" | "via" | "mentioned". Cues are tried in the order of
     roles.yaml, so "(qua X)" beats "báo cáo", and "X chủ trì" beats "Giao X".
     """
-    composed, src = _compose(text)
+    composed, src, f = _role_text(text)
 
     def to_c(i: int) -> int:
+        """Original offset → composed offset (identity unless the text was decomposed)."""
         return i if src is None else bisect_right(src, i) - 1 if i < len(text) else len(composed)
 
     start, end = to_c(match.start), to_c(match.end)
     cs = None if clause_start is None else to_c(clause_start)
     ws, we = _window(composed, start, end, cs)
-    f = fold(composed[:we]).replace("*", " ").replace("_", " ")  # same length: offsets align
     spans = [(to_c(b.start), to_c(b.end)) for b in _find_cached(text)]
     spans = [(s, e) for s, e in spans if s >= ws and e <= we]
-    head, tail = _list_bounds(f, spans, ws, start, end)
+    fw = f[:we]  # the sentence's end is the end of the world for the cue regexes
+    head, tail = _list_bounds(fw, spans, ws, start, end)
     line_start = composed.rfind("\n", 0, head) + 1
     for cue in _roles()[0]:
-        if _cue_applies(cue, f, ws, head, tail, line_start):
+        if _cue_applies(cue, fw, ws, head, tail, line_start):
             return cue.role
     return "mentioned"

@@ -54,8 +54,8 @@ class Quantity:
 _VN_NUMBER = re.compile(r"(?:[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 # English forms are accepted only where no Vietnamese reading exists: two or more comma groups
 # ("1,000,000"), comma groups then a dot ("1,000.5"), or a dot that cannot group thousands
-# ("2.5", "0.680", "1234.5"). A single separator is always read the Vietnamese way:
-# "1,000" -> 1.0 and "1.000" -> 1000.
+# ("2.5", "0.680", "1234.5"). So a single comma is always the decimal mark ("1,000" -> 1.0) and a
+# dot before exactly three digits after a 1-3 digit head always groups thousands ("1.000" -> 1000).
 _EN_NUMBER = re.compile(
     r"[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[1-9][0-9]{0,2},[0-9]{3}\.[0-9]+|[0-9]+\.[0-9]+"
 )
