@@ -23,7 +23,8 @@ from plan_extract.extract.bodies import (
 from plan_extract.lang import load
 
 SPECS = Path(__file__).parent / "specs"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DIRS = [ROOT / "corpus" / "txt", ROOT.parent / "shared" / "seeds"]
 ROLES = {"lead", "support", "report_to", "via", "mentioned"}
 
 
@@ -31,7 +32,8 @@ def _params(section: str) -> list:
     """Every item of ``section`` in the bodies spec files, as pytest params (xfail honoured)."""
     out = []
     for path in sorted(SPECS.glob("bodies*.yaml")):
-        for i, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")).get(section) or []):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for i, item in enumerate(data.get(section) or []):
             text = item if isinstance(item, str) else item["text"]
             marks = [pytest.mark.xfail(reason=item["xfail"], strict=True)] if (
                 isinstance(item, dict) and item.get("xfail")) else []
@@ -219,10 +221,10 @@ def test_fold_keeps_length(text: str) -> None:
 
 
 def _seed(name: str) -> str:
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"seed plan not available: {path}")
-    return path.read_text(encoding="utf-8")
+    for folder in SEED_DIRS:
+        if (folder / name).exists():
+            return (folder / name).read_text(encoding="utf-8")
+    pytest.skip(f"seed plan not available: {name}")
 
 
 @pytest.mark.parametrize("name", [

@@ -64,7 +64,7 @@ def _tone_moves() -> dict[str, str]:
 _TONE_MOVES = _tone_moves()
 _TONE_RE = re.compile("|".join(_TONE_MOVES))
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES = "\u00a0\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 _ODD = {"đ": "d", **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}}
 _ODD_RE = re.compile("[" + "".join(_ODD) + "]")
 _COMBINING = re.compile("[\u0300-\u036f]")
@@ -128,7 +128,6 @@ class _Variant:
     entry: dict
     capitalized: bool
     not_after: tuple[str, ...]
-    numbered: bool
 
 
 def _fragments(folded: str) -> list[str]:
@@ -220,7 +219,6 @@ def _gazetteer() -> _Gazetteer:
                 entry,
                 bool(spec.get("capitalized")),
                 tuple(_key(fold(w)) for w in spec.get("not_after") or []),
-                bool(spec.get("numbered")),
             )
             trie.add(_fragments(folded), _end_regex(spec))
     return _Gazetteer(re.compile(trie.pattern()), variants, by_name)
@@ -304,7 +302,6 @@ class _Patterns:
     regex: Any
     heads: re.Pattern  # head words in the folded text: where the regex is worth trying
     rules: dict[str, str]  # folded head → rule name
-    standalone: frozenset[str]
     lowercase_ok: frozenset[str]
     not_after: frozenset[str]
     reject_names: frozenset[str]
@@ -323,7 +320,8 @@ def _patterns() -> _Patterns:
         rf"\p{{Lu}}{_L}*"
     )
     low = rf"(?!(?:{_alts(cfg['stop_words'])})(?!{_L}))\p{{Ll}}{_L}*"
-    seg = rf"{cap}(?:{ws}{low})?(?:{ws}{cap}(?:{ws}{low})?)*"
+    wrap = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"  # a PDF line wrap before "lường"
+    seg = rf"{cap}(?:{wrap}{low})?(?:{ws}{cap}(?:{wrap}{low})?)*"
     dseg = rf"{seg}(?:[ \t]*-[ \t]*{seg})*"
     name = rf"{dseg}(?:(?:[ \t]*,[ \t]*{dseg})*{ws}và{ws}{dseg})?"
     level = rf"(?:{ws}(?P<level>{_alts(cfg['levels'])}))?"
@@ -337,7 +335,6 @@ def _patterns() -> _Patterns:
         regex=rx,
         heads=re.compile(r"(?<!\w)(?:" + _alternation(cfg["heads"]) + r")(?!\w)"),
         rules={fold(h): r for h, r in cfg["heads"].items()},
-        standalone=frozenset(fold(h) for h in cfg["standalone"]),
         lowercase_ok=frozenset(fold(h) for h in cfg["lowercase_ok"]),
         not_after=frozenset(fold(w) for w in cfg["not_after"]),
         reject_names=frozenset(fold(n) for n in cfg["reject_names"]),
@@ -352,16 +349,11 @@ def _lower_head_ok(folded: str, h: re.Match, pats: _Patterns) -> bool:
     )
 
 
-def _head_ok(text: str, folded: str, m: Any, pats: _Patterns) -> bool:
-    """Reject heads that are really verbs or parts of other words ("quốc phòng", "BAN HÀNH")."""
+def _match_ok(m: Any, pats: _Patterns) -> bool:
+    """Reject all-caps heads ("BAN HÀNH KẾ HOẠCH") and names that are places."""
     head = m.group("head")
     if sum(c.isalpha() for c in head) > 1 and head.isupper():
         return False  # all-caps heading line: known bodies are found by the gazetteer
-    if head[0].islower():
-        if fold(head) not in pats.lowercase_ok:
-            return False
-        if _previous_word(folded, m.start(), 1) in pats.not_after:
-            return False
     name = m.group("name")
     return name is None or fold(name) not in pats.reject_names
 
@@ -384,7 +376,7 @@ def _pattern_matches(text: str, folded: str) -> list[tuple[int, int, str, str]]:
             pos = h.end()
             continue
         m = pats.regex.match(text, h.start())
-        if m is None or not _head_ok(text, folded, m, pats):
+        if m is None or not _match_ok(m, pats):
             pos = h.end()
             continue
         pos = m.end()
@@ -440,30 +432,31 @@ def _select(cands: list[tuple[int, int, int, Any]], n: int) -> list[tuple[int, i
     return sorted(chosen, key=lambda c: c[0])
 
 
-def _find(text: str) -> list[BodyMatch]:
-    composed, src = _compose(text)
+def _candidates(composed: str) -> list[tuple[int, int, int, Any]]:
+    """Gazetteer (priority 0) and pattern (priority 1) candidates, place names included."""
     folded = fold(composed)
     raw: list[tuple[int, int, int, Any]] = [
         (s, e, 0, entry) for s, e, entry in _gazetteer_matches(composed, folded)
     ]
     raw += [(s, e, 1, (rule, lvl)) for s, e, rule, lvl in _pattern_matches(composed, folded)]
     starts = {c[0] for c in raw}
-    cands = [(s, _extend_place(composed, folded, s, e, starts), p, d) for s, e, p, d in raw]
+    return [(s, _extend_place(composed, folded, s, e, starts), p, d) for s, e, p, d in raw]
+
+
+def _find(text: str) -> list[BodyMatch]:
+    composed, src = _compose(text)
     out = []
-    for s, e, prio, data in _select(cands, len(composed)):
-        mention = composed[s:e]
+    for s, e, prio, data in _select(_candidates(composed), len(composed)):
+        name_source = composed[s:e]
         if src is not None:
             s, e = src[s], src[e]
-            mention = text[s:e]
+        mention = text[s:e]
         if prio == 0:
-            out.append(
-                BodyMatch(s, e, mention, data["name"], data.get("abbreviation") or "",
-                          data.get("level") or "", True, "gazetteer")
-            )
+            abbr, level = data.get("abbreviation") or "", data.get("level") or ""
+            out.append(BodyMatch(s, e, mention, data["name"], abbr, level, True, "gazetteer"))
         else:
-            out.append(BodyMatch(s, e, mention, _clean(composed[s:e] if src is None else
-                                                        unicodedata.normalize("NFC", mention)),
-                                 "", data[1], False, data[0]))
+            rule, level = data
+            out.append(BodyMatch(s, e, mention, _clean(name_source), "", level, False, rule))
     return out
 
 
@@ -499,7 +492,6 @@ class _Cue:
     role: str
     where: str  # before | after | heading
     rx: Any  # compiled phrase alternation, or None for heading
-    gap: int
     earlier: Any  # compiled requires_earlier alternation, or None
     within: int
     clause_initial: bool
@@ -526,7 +518,7 @@ def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
             rx = None
         earlier = c.get("requires_earlier")
         cues.append(_Cue(
-            c["role"], c["where"], rx, gap,
+            c["role"], c["where"], rx,
             regex.compile(rf"(?<!\w)(?:{_alternation(earlier)})(?!\w)") if earlier else None,
             int(c.get("within", 120)), bool(c.get("clause_initial")),
         ))
@@ -544,7 +536,15 @@ def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
     )
 
 
-_SENTENCE_END = re.compile(r"\n|[.!?](?=\s)")
+# Where a sentence ends: ". ", a blank line, a line break after ".;!?", before a list marker, or
+# between a numbered heading and a capitalized line. Other line breaks are wraps (PDF text breaks
+# lines mid-sentence) and do not end it.
+_SENTENCE_END = regex.compile(
+    r"[.!?](?=\s)"
+    r"|(?<=[.;!?][ \t\r*]*)\n"
+    r"|\n(?=[ \t\r]*(?:\n|[-\u2013\u2022+*#>]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s))"
+    r"|(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*)\n(?=[ \t\r*]*\p{Lu})"
+)
 _MARK = r"(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]\s*"
 _INITIAL = regex.compile(rf"\A[\s#>\u2022+\-]*(?:{_MARK})?[\s#\-+\u2022]*\Z")  # clause opener
 _NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.", "### 1.", "a)"
