@@ -7,8 +7,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .read import SUPPORTED
-
 
 DEFAULT_EXCLUDE = ("README*", "readme*", ".*")
 
@@ -39,7 +37,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .model import ErrorRecord
     from .tables import to_frames, write
 
-    files = iter_files(args.paths, tuple(args.exclude) if args.exclude is not None else DEFAULT_EXCLUDE)
+    files = iter_files(args.paths, tuple(args.exclude or DEFAULT_EXCLUDE))
     missing = [str(p) for p in files if not p.exists()]
     plans: list[Plan] = []
     for m in missing:

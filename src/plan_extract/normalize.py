@@ -229,20 +229,16 @@ def _paragraphs(text: str, src: array) -> tuple[str, array]:
         if not line:
             blank = prev_line is not None
             continue
+        joined = prev_line is not None and _join_decision(prev_line, line, blank, wrap_width)
         if prev_line is not None:
-            sep = " " if _join_decision(prev_line, line, blank, wrap_width) else "\n"
-            out_pieces.append(sep)
+            out_pieces.append(" " if joined else "\n")
             out_src.append(src[line_start - 1] if line_start > 0 else 0)
         out_pieces.append(line)
         out_src.extend(src[line_start:line_start + len(line)])
-        prev_line = line if sep_is_break(out_pieces) else (prev_line + " " + line)
+        prev_line = prev_line + " " + line if joined else line
         blank = False
     out_src.append(src[len(text)])
     return "".join(out_pieces), out_src
-
-
-def sep_is_break(pieces: list[str]) -> bool:
-    return len(pieces) < 2 or pieces[-2] == "\n"
 
 
 def normalize(source: str) -> NormText:

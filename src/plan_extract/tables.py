@@ -43,7 +43,7 @@ def write(frames: dict[str, pd.DataFrame], out: str | Path, formats: Iterable[st
     written = []
     for name, df in frames.items():
         for fmt in formats:
-            path = out / f"{name}.{ 'jsonl' if fmt == 'jsonl' else fmt}"
+            path = out / f"{name}.{fmt}"
             if fmt == "csv":
                 df.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
             elif fmt == "parquet":
