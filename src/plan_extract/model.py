@@ -130,3 +130,78 @@ class ErrorRecord:
     stage: str
     error: str
     message: str
+
+
+@dataclass
+class WarningRecord:
+    """Something a reader of the tables should check (the file was still processed)."""
+
+    doc_id: str
+    source_path: str
+    stage: str
+    code: str
+    message: str
+    start: int | None
+    end: int | None
+
+
+@dataclass
+class TaskRecord:
+    """One task a plan assigns: a paragraph, list item or appendix-table row that directs an action."""
+
+    doc_id: str
+    source_path: str
+    task_id: str
+    section_id: str
+    label: str
+    text: str
+    lead: str          # canonical body names, ";"-joined
+    support: str
+    report_to: str
+    via: str
+    deadline_id: str
+    in_table: bool
+    rule: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class DeadlineRecord:
+    """A time bound on an action or report, normalized to ISO dates."""
+
+    doc_id: str
+    source_path: str
+    deadline_id: str
+    task_id: str
+    section_id: str
+    text: str
+    kind: str          # before, on, by_end_of, period, through, recurring
+    date_start: str
+    date_end: str
+    recurrence: str
+    year_inferred: bool
+    rule: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class BodyRecord:
+    """A mention of a body (office, committee, organisation, office holder) with its role."""
+
+    doc_id: str
+    source_path: str
+    body_id: str
+    mention: str
+    name: str          # canonical name from lang/vi/bodies.yaml, or the mention when unknown
+    abbreviation: str
+    level: str
+    known: bool        # in the gazetteer; False for bodies found by pattern rules only
+    role: str          # issuer, signer, lead, support, report_to, via, recipient, mentioned
+    task_id: str
+    start: int
+    end: int
+    quote: str

@@ -33,6 +33,7 @@ class Plan:
     tasks: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     bodies: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
 
     def table(self, name: str) -> list:

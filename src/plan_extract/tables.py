@@ -12,13 +12,18 @@ from typing import Iterable
 import pandas as pd
 
 from .extract.targets import TargetRecord
-from .model import DocumentRecord, ErrorRecord, ReferenceRecord, SectionRecord
+from .model import (BodyRecord, DeadlineRecord, DocumentRecord, ErrorRecord, ReferenceRecord,
+                    SectionRecord, TaskRecord, WarningRecord)
 
 TABLES: dict[str, type] = {
     "documents": DocumentRecord,
     "sections": SectionRecord,
     "references": ReferenceRecord,
     "targets": TargetRecord,
+    "tasks": TaskRecord,
+    "deadlines": DeadlineRecord,
+    "bodies": BodyRecord,
+    "warnings": WarningRecord,
     "errors": ErrorRecord,
 }
 
