@@ -36,8 +36,9 @@ Repl = str | Callable[["re.Match[str]"], str]
 def _apply(text: str, src: array, pattern: "re.Pattern[str]", repl: Repl) -> tuple[str, array]:
     """One substitution pass that carries the offset map along.
 
-    A replacement of the same length maps character by character; otherwise every replacement
-    character maps to the first source character of the match."""
+    A replacement of the same length maps character by character, and so does one that is a piece
+    of the match (wrappers removed); otherwise every replacement character maps to the first
+    source character of the match."""
     pieces: list[str] = []
     out = array("l")
     pos = 0
@@ -49,8 +50,11 @@ def _apply(text: str, src: array, pattern: "re.Pattern[str]", repl: Repl) -> tup
         pieces.append(text[pos:s])
         out.extend(src[pos:s])
         pieces.append(new)
+        inner = m.group().find(new) if new else -1
         if len(new) == e - s:
             out.extend(src[s:e])
+        elif inner >= 0:  # wrappers removed ("*text*" → "text"): keep the kept characters' places
+            out.extend(src[s + inner:s + inner + len(new)])
         else:
             out.extend([src[s]] * len(new))
         pos = e
@@ -137,9 +141,19 @@ def _glued_bold(m: "re.Match[str]") -> str:
 
 
 def _pipe_row(m: "re.Match[str]") -> str:
-    """A Markdown table row becomes one paragraph per cell (header blocks read top to bottom)."""
-    cells = [c.strip() for c in m.group().strip().strip("|").split("|")]
+    """A Markdown table row: a two-column layout row (the header block) becomes one paragraph per
+    cell, read top to bottom; a data row (three columns or more) stays one line "a | b | c", as
+    the .docx and .pdf readers write table rows, empty cells kept."""
+    inner = m.group().strip().strip("|").strip()
+    cells = [c.strip() for c in inner.split("|")]
+    if len(cells) >= 3 and any(cells):
+        return inner
     return "\n\n".join(c for c in cells if c) if any(cells) else ""
+
+
+def is_table_row(line: str) -> bool:
+    """A line that is a row of a data table ("1 | Nội dung | Phòng … | Quý I/2026")."""
+    return line.count(" | ") >= 2 or line.count("|") >= 3
 
 
 def _typos() -> list[tuple["re.Pattern[str]", str]]:
@@ -178,7 +192,7 @@ def _markup_passes(text: str, src: array) -> tuple[str, array]:
 
 # --- paragraphs --------------------------------------------------------------------------------
 LABEL = re.compile(
-    r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?\)?(?=\s)|[a-zđ]\)|\(\d{1,3}\)|\([a-zđ]\)|-\s+[\p{Lu}\d“\"(]|\+\s|"
+    r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|\d{1,2}(?:\.\d{1,2})+(?=\s)|[a-zđ]\)|\(\d{1,3}\)|\([a-zđ]\)|-\s+[\p{Lu}\d“\"(]|\+\s|"
     r"Nhiệm vụ\s+\d+|Điều\s+\d+|Phụ lục|PHỤ LỤC|Nơi nhận|Chương\s+[IVX]+)")
 _TERMINAL = re.compile(r"[.;:!?]\s*$|\./\.$")
 
@@ -191,16 +205,38 @@ def _starts_lower(line: str) -> bool:
     return bool(re.match(r"^[\p{Ll}\d(,;]", line)) and not LABEL.match(line)
 
 
-def _join_decision(a: str, b: str, blank: bool, wrap_width: int) -> bool:
-    """Should line ``b`` continue the paragraph of line ``a``?"""
+_INLINE_ITEM = re.compile(r"(?<=\S\s*)\((\d{1,2})\)[^()]*$")
+
+
+def _continues_inline_list(a: str, b: str) -> bool:
+    """``b`` opens with the next item of an inline list that ``a`` runs: "…; (3) Thu ngân sách …;"
+    then "(4) Tỷ lệ giải ngân …" on the next line of a PDF."""
+    m = _INLINE_ITEM.search(a)
+    return bool(m) and b.startswith(f"({int(m.group(1)) + 1})")
+
+
+def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | None = None) -> bool:
+    """Should line ``b`` continue the paragraph of line ``a`` (``last``: its last physical line)?"""
     if not a or not b:
         return False
+    last = a if last is None else last
+    if is_table_row(last) or is_table_row(b):
+        return False
+    if not blank and _continues_inline_list(a, b):
+        return True
+    if re.match(r"^\p{Ll}", b) and not LABEL.match(b) and (not blank or re.search(r"[,;]\s*$", a)):
+        # a paragraph never opens in lower case: "…trong Kế hoạch;" / "thực hiện các phong trào …"
+        # is one clause list wrapped by the PDF (across a page break too)
+        return not re.match(r"^[a-zđ]\)", b)
     if _TERMINAL.search(a):
         return False
     if _starts_lower(b):
         return True
     if blank:
         return False
+    if b.startswith("- ") and (a.count("(") > a.count(")") or a.endswith("-")
+                               or len(last) >= 0.9 * wrap_width):
+        return True  # a dash that wraps ("(qua Ban Thi đua" / "- Khen thưởng thành phố)")
     if LABEL.match(b):
         return False
     a_caps, b_caps = _caps_ratio(a) > 0.8, _caps_ratio(b) > 0.8
@@ -222,6 +258,7 @@ def _paragraphs(text: str, src: array) -> tuple[str, array]:
     out_src = array("l")
     pos = 0
     prev_line: str | None = None
+    last: str | None = None
     blank = False
     for line in lines:
         line_start = pos
@@ -229,13 +266,14 @@ def _paragraphs(text: str, src: array) -> tuple[str, array]:
         if not line:
             blank = prev_line is not None
             continue
-        joined = prev_line is not None and _join_decision(prev_line, line, blank, wrap_width)
+        joined = prev_line is not None and _join_decision(prev_line, line, blank, wrap_width, last)
         if prev_line is not None:
             out_pieces.append(" " if joined else "\n")
             out_src.append(src[line_start - 1] if line_start > 0 else 0)
         out_pieces.append(line)
         out_src.extend(src[line_start:line_start + len(line)])
         prev_line = prev_line + " " + line if joined else line
+        last = line
         blank = False
     out_src.append(src[len(text)])
     return "".join(out_pieces), out_src

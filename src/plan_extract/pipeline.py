@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +51,15 @@ class DocContext:
     part: DocPart
     sections: list[SectionNode]
     meta: Meta
+    tables: list = field(default_factory=list)  # the reader's tables (cells in source offsets)
 
     def src(self, start: int, end: int) -> tuple[int, int]:
         return self.norm.source_span(start, end)
+
+    def norm_offset(self, source_offset: int) -> int:
+        """The normalized offset of a source offset (the first normalized character at or after
+        it): the inverse of ``src`` for the characters normalization kept."""
+        return bisect_left(self.norm.map.src, source_offset, 0, len(self.norm.map))
 
     def section_at(self, offset: int) -> SectionNode | None:
         best = None
@@ -108,7 +115,7 @@ def _extract(plan: Plan) -> None:
         parent_meta = metas.get(part.parent_index) if part.parent_index else None
         meta = extract_metadata(lines, part, sections, parent_meta)
         metas[part.index] = meta
-        ctx = DocContext(doc_id, plan.source_path, norm, part, sections, meta)
+        ctx = DocContext(doc_id, plan.source_path, norm, part, sections, meta, source.tables)
         s, e = ctx.src(part.start, part.end)
         plan.documents.append(DocumentRecord(
             doc_id, plan.source_path, plan.sha256, source.format, part.index, meta.doc_type,

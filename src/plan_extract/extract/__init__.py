@@ -8,6 +8,11 @@ from __future__ import annotations
 
 def plan_items(plan, ctx) -> None:
     """Targets, tasks, deadlines and bodies of one document (filled in as extractors land)."""
+    from .tasks import extract_tasks
     from .targets import extract_targets
 
     plan.targets.extend(extract_targets(ctx, plan.source.text))
+    out = extract_tasks(ctx, plan.source.text)
+    plan.tasks.extend(out.tasks)
+    plan.deadlines.extend(out.deadlines)
+    plan.bodies.extend(out.bodies)

@@ -192,6 +192,8 @@ def _end_regex(spec: dict) -> str:
     ahead = "".join(
         r"(?!\s+" + _phrase_regex(w) + r"(?!\w))" for w in spec.get("not_before") or []
     )
+    if spec.get("only_before"):  # distributive lists: "Chủ tịch, các Phó Chủ tịch UBND phường"
+        ahead += r"(?=\s*(?:" + "|".join(_phrase_regex(w) for w in spec["only_before"]) + r")(?!\w))"
     return (_NUMBER if spec.get("numbered") else "") + _END + ahead
 
 
@@ -321,7 +323,8 @@ def _patterns() -> _Patterns:
     )
     low = rf"(?!(?:{_alts(cfg['stop_words'])})(?!{_L}))\p{{Ll}}{_L}*"
     wrap = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"  # a PDF line wrap before "lường"
-    seg = rf"{cap}(?:{wrap}{low})?(?:{ws}{cap}(?:{wrap}{low})?)*"
+    # a capitalized word may carry up to three lowercase ones: "Ban Quản lý chợ Đông Hải"
+    seg = rf"{cap}(?:{wrap}{low}){{0,3}}(?:{ws}{cap}(?:{wrap}{low}){{0,3}})*"
     dseg = rf"{seg}(?:[ \t]*-[ \t]*{seg})*"
     name = rf"{dseg}(?:(?:[ \t]*,[ \t]*{dseg})*{ws}và{ws}{dseg})?"
     level = rf"(?:{ws}(?P<level>{_alts(cfg['levels'])}))?"
@@ -593,8 +596,9 @@ def _is_heading(f: str, line_start: int, head: int, tail: int) -> bool:
     """A mention list that fills a numbered heading line, or one closed by ':'."""
     nl = f.find("\n", tail)
     rest = f[tail : nl if nl >= 0 else len(f)]
-    if re.match(r"[\s]*:", rest):
-        return True
+    if re.match(r"[\s]*:", rest):  # "Thủ trưởng các cơ quan, đơn vị:", not "Tham mưu cho X: …"
+        before = f[line_start:head]
+        return bool(_INITIAL.match(before) or re.search(r",\s*\Z", before))
     return bool(_NUMBERED.match(f[line_start:head])) and not rest.strip()
 
 
@@ -647,3 +651,77 @@ def role_of(text: str, match: BodyMatch, clause_start: int | None = None) -> str
         if _cue_applies(cue, fw, ws, head, tail, line_start):
             return cue.role
     return "mentioned"
+
+
+# --------------------------------------------------------------------------- document-level roles
+
+@lru_cache(maxsize=None)
+def _document_cues() -> tuple[Any, list[Any]]:
+    cfg = load("roles")
+    verbs = regex.compile(rf"\s*(?:{_alternation(cfg['issuer_verbs'])})(?!\w)")
+    return verbs, [regex.compile(p, regex.I) for p in cfg["not_recipients"]]
+
+
+def issuer_mention(text: str, start: int, end: int, issuer: str) -> BodyMatch | None:
+    """Where ``text[start:end]`` (one document) names its issuer as the one acting.
+
+    The first mention of the issuing body (canonical name of ``issuer``) followed by an issuing
+    verb, else the first standing alone on its line; offsets are in ``text``.
+    """
+    want = canonical(issuer) if issuer else None
+    if not want:
+        return None
+    verbs, _ = _document_cues()
+    chunk = text[start:end]
+    f = fold(chunk)
+    acting, alone = None, None
+    for m in find_bodies(chunk):
+        if m.name != want:
+            continue
+        line_end = chunk.find("\n", m.end)
+        rest = chunk[m.end:line_end if line_end >= 0 else len(chunk)]
+        line_start = chunk.rfind("\n", 0, m.start) + 1
+        if verbs.match(f, m.end):
+            acting = m
+            break
+        if alone is None and not chunk[line_start:m.start].strip() and not rest.strip(" .:"):
+            alone = m
+    m = acting or alone
+    if m is None:
+        return None
+    return BodyMatch(m.start + start, m.end + start, m.mention, m.name, m.abbreviation,
+                     m.level, m.known, m.rule)
+
+
+def recipient_mentions(text: str, start: int, end: int) -> list[BodyMatch]:
+    """Bodies of a "Nơi nhận" block ``text[start:end]``, one per body, offsets in ``text``.
+
+    A leading "TT" (Thường trực) applies to each body of its line: "TT TU, HĐND phường".
+    """
+    _, skip = _document_cues()
+    out: list[BodyMatch] = []
+    pos = start
+    items = 0
+    for line in text[start:end].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        if not _RECIPIENT_ITEM.match(line):
+            if items:
+                break  # the list is over: the signature block follows
+            continue
+        items += 1
+        if any(p.search(line) for p in skip):
+            continue
+        standing = _STANDING.match(line) is not None
+        for m in find_bodies(line):
+            name = m.name
+            if standing and not fold(name).startswith("thường trực"):
+                name = canonical(f"Thường trực {m.mention}") or canonical(f"Thường trực {name}") or name
+            out.append(BodyMatch(m.start + line_start, m.end + line_start, m.mention, name,
+                                 m.abbreviation, m.level, m.known, m.rule))
+    return out
+
+
+_RECIPIENT_ITEM = regex.compile(r"^\s*[-+•–]\s*\S")
+_STANDING = regex.compile(r"^\s*[-+•–]\s*(?:TT|Thường trực)\s", regex.I)

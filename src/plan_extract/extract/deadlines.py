@@ -299,7 +299,8 @@ def _resolve_near(text: str, lender: _Interval, step: int, ordered: Callable[[_I
 
 
 def _recurring(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
-    cadences = dict.fromkeys(_DATA.values["cadence"][_key(c)] for c in m.captures("cad"))
+    caps = m.captures("cad") if "cad" in m.re.groupindex else []
+    cadences = dict.fromkeys(_DATA.values["cadence"][_key(c)] for c in caps)
     return _Value(rule.kind, recurrence=",".join(cadences))
 
 

@@ -10,6 +10,7 @@ pdfplumber's table finder, which is slower but knows cells.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,13 +97,54 @@ def _page_lines(page) -> tuple[list[_Line], float, float]:
     tp = page.get_textpage()
     boxes = [_Seg("", *tp.get_rect(i)) for i in range(tp.count_rects())]
     lines = _group_lines(boxes)
+    chars = None
     for line in lines:
+        n = len(line.segs)
         line.segs = _merge_overlaps(line.segs)
         for s in line.segs:
             s.text = tp.get_text_bounded(s.left, s.bottom, s.right, s.top).replace("\r", "").replace("\n", " ")
+        if len(line.segs) < n:  # runs overlapped: their text may be out of reading order
+            chars = chars if chars is not None else _chars(tp)
+            for s in line.segs:
+                s.text = _reorder(s, chars) or s.text
         line.segs = [s for s in line.segs if s.text.strip()]
     tp.close()
     return [l for l in lines if l.segs], width, height
+
+
+def _chars(tp) -> list[tuple[str, float, float, float, bool]]:
+    """(char, left, right, centre y, generated) of every character of a text page."""
+    import pypdfium2.raw as pdfium_c
+    text = tp.get_text_range()
+    out = []
+    for i, ch in enumerate(text[:tp.count_chars()]):
+        left, bottom, right, top = tp.get_charbox(i)
+        out.append((ch, left, right, (bottom + top) / 2, bool(pdfium_c.FPDFText_IsGenerated(tp.raw, i))))
+    return out
+
+
+def _reorder(seg: _Seg, chars) -> str | None:
+    """The text of a box in left-to-right order, or None when the stream order is already right.
+
+    Some writers draw a line in one font and then the glyphs a fallback font supplied ("PH NG H NG
+    BÀNG ƯỜ Ồ" from LibreOffice when the main font lacks Vietnamese capitals): the stream order
+    is then not the reading order. Combining marks drawn as separate glyphs keep stream order.
+    """
+    inside = [c for c in chars if seg.left - 0.5 <= (c[1] + c[2]) / 2 <= seg.right + 0.5
+              and seg.bottom - 0.5 <= c[3] <= seg.top + 0.5 and c[0] not in "\r\n"]
+    real = [c for c in inside if not c[4]]
+    jumps = any(b[1] < a[1] - 1.0 and not unicodedata.combining(b[0]) for a, b in zip(real, real[1:]))
+    if not jumps:
+        return None
+    height = max(1.0, seg.top - seg.bottom)
+    out: list[str] = []
+    prev = None
+    for c in sorted(real, key=lambda c: c[1]):
+        if prev is not None and c[1] - prev[2] > 0.15 * height and out and out[-1] != " " and c[0] != " ":
+            out.append(" ")  # a gap the stream left to a generated space
+        out.append(c[0])
+        prev = c
+    return "".join(out)
 
 
 def _merge_overlaps(segs: list[_Seg]) -> list[_Seg]:

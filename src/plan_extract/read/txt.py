@@ -54,14 +54,20 @@ def pipe_tables(text: str) -> list[Table]:
 
 
 def _cells(line: str, offset: int) -> list[Cell]:
+    """The cells of one row line, empty ones kept (a vertically merged cell exported as "| |")
+    so that columns stay aligned; an empty cell sits at the position between its pipes."""
+    pipes = [i for i, c in enumerate(line) if c == "|"]
+    bounds = ([-1] if not line.lstrip().startswith("|") else []) + pipes
+    if not line.rstrip().endswith("|"):
+        bounds.append(len(line))
     cells = []
-    for m in re.finditer(r"[^|]+", line):
-        raw = m.group()
-        if not raw.strip():
-            continue
+    for a, b in zip(bounds, bounds[1:]):
+        raw = line[a + 1:b]
         lead = len(raw) - len(raw.lstrip())
-        s = offset + m.start() + lead
+        s = offset + a + 1 + (lead if raw.strip() else 0)
         cells.append(Cell(raw.strip(), s, s + len(raw.strip())))
+    if line.lstrip().startswith("|") is False and cells and not cells[0].text:
+        cells = cells[1:]
     return cells
 
 
