@@ -5,7 +5,9 @@
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -17,6 +19,7 @@ from .txt import read_txt
 
 SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf"}
 MAX_BYTES = 100 * 1024 * 1024
+LIBREOFFICE_TIMEOUT = 120  # seconds for one conversion
 
 
 def read(path: str | Path) -> SourceDoc:
@@ -46,15 +49,45 @@ def _via_libreoffice(path: Path) -> SourceDoc:
     if office is None:
         raise ReadError(f"{path.suffix} files need LibreOffice to be converted, and it is not "
                         "installed (Debian: apt-get install libreoffice-writer)")
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
-                           check=True, capture_output=True, timeout=120)
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise ReadError(f"LibreOffice could not convert the file ({exc})")
-        out = Path(tmp) / (path.stem + ".docx")
-        if not out.exists():
-            raise ReadError("LibreOffice could not convert the file (no output)")
+    with tempfile.TemporaryDirectory(prefix="plan_extract_lo_") as tmp:
+        out = libreoffice_to_docx(office, path, Path(tmp))
         doc = read_docx(out, out.read_bytes())
     doc.path, doc.format = str(path), path.suffix.lower().lstrip(".")
     return doc
+
+
+def libreoffice_to_docx(office: str, path: Path, workdir: Path) -> Path:
+    """Convert ``path`` to .docx under ``workdir`` and return the new file, or raise ReadError.
+
+    Each call runs LibreOffice with its own profile in ``workdir`` (so it works while another
+    LibreOffice is open, and with a read-only HOME), and kills its whole process group when it
+    takes longer than ``LIBREOFFICE_TIMEOUT`` seconds.
+    """
+    outdir = workdir / "out"
+    cmd = [office, f"-env:UserInstallation={(workdir / 'profile').resolve().as_uri()}", "--headless",
+           "--norestore", "--nologo", "--nolockcheck", "--convert-to", "docx", "--outdir", str(outdir),
+           str(path.resolve())]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as exc:
+        raise ReadError(f"LibreOffice could not be started ({exc})")
+    try:
+        stdout, stderr = proc.communicate(timeout=LIBREOFFICE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise ReadError(f"LibreOffice did not convert the file within {LIBREOFFICE_TIMEOUT} s")
+    produced = sorted(outdir.glob("*.docx"))
+    if proc.returncode != 0 or not produced:
+        lines = [ln for ln in (stderr + stdout).decode(errors="replace").splitlines()
+                 if ln.strip() and "javaldx" not in ln]
+        detail = lines[-1].strip() if lines else "no output"
+        raise ReadError(f"LibreOffice could not convert the file (exit code {proc.returncode}: {detail})")
+    return produced[0]
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.communicate()

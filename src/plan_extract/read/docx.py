@@ -5,6 +5,8 @@ paragraph's numbering (directly or through its style) against numbering.xml. Lay
 most two columns (the header block: issuer and "Số: …" | national motto, place and date; the
 recipients | signature block) are read cell by cell, left column first; data tables (appendices)
 are read row by row, cells joined by " | ", and kept as ``Table``s. Footnotes are appended.
+Runs typed in legacy Vietnamese fonts (".VnTime" = TCVN3, "VNI-Times" = VNI) are converted to
+Unicode before the text is emitted (``legacy.convert_word_runs``); ``encoding`` then names them.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from ..model import Cell, ReadError, SourceDoc, Table
+from .legacy import convert_word_runs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real plan is a few MB at most: guards against zip bombs
@@ -169,6 +172,8 @@ def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types on damaged parts
         raise ReadError(f"the .docx could not be opened ({type(exc).__name__}: {exc})")
+    styles = document.styles.element
+    legacy = convert_word_runs(document.element.body, styles)
     numbering = _Numbering(document)
     out = _Writer()
     tables: list[Table] = []
@@ -179,12 +184,12 @@ def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
                 out.para(numbering.label(child) + text)
         elif child.tag == W + "tbl":
             tables.extend(_table(child, numbering, out))
-    for note in _footnotes(data):
+    for note in _footnotes(data, styles, legacy):
         out.para(note)
     text = out.text()
     if not text.strip():
         raise ReadError("the .docx holds no text")
-    return SourceDoc(str(path), "docx", text, tables=tables, encoding="xml")
+    return SourceDoc(str(path), "docx", text, tables=tables, encoding="+".join(["xml", *sorted(legacy)]))
 
 
 def _rows(tbl) -> list[list]:
@@ -235,13 +240,15 @@ def _table(tbl, numbering, out: _Writer) -> list[Table]:
     return [Table(table_rows, None, flat[0].start, flat[-1].end)] if flat else []
 
 
-def _footnotes(data: bytes) -> list[str]:
+def _footnotes(data: bytes, styles=None, legacy: set[str] | None = None) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         if "word/footnotes.xml" not in zf.namelist():
             return []
         from lxml import etree
 
         root = etree.fromstring(zf.read("word/footnotes.xml"))
+    if legacy is not None:
+        legacy |= convert_word_runs(root, styles)
     notes = []
     for fn in root.iter(W + "footnote"):
         if fn.get(W + "type") in ("separator", "continuationSeparator"):

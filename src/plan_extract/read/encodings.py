@@ -53,17 +53,27 @@ def _looks_utf16(data: bytes) -> bool:
     return len(head) >= 4 and (head[1::2].count(0) > 0.4 * len(head) / 2 or head[0::2].count(0) > 0.4 * len(head) / 2)
 
 
+LEGACY_MIN_SCORE = 0.5  # a font encoding must read as Vietnamese at least this well to be chosen
+SAMPLE = 200_000  # characters scored per candidate: plenty to tell encodings apart
+
+
 def _legacy(data: bytes) -> tuple[str, str]:
-    """Pick the legacy decoding under which the text reads most like Vietnamese."""
-    candidates: list[tuple[float, str, str]] = []
+    """Pick the legacy decoding under which the text reads most like Vietnamese.
+
+    The candidates are cp1258 and the font encodings TCVN3 and VNI (``legacy.convert_legacy``).
+    The main score is syllable validity: a wrong decoding turns "Việt" into "ViÖt", "Vieät" or
+    "Viờũt", which no Vietnamese syllable looks like. The share of Vietnamese letters breaks ties.
+    A font encoding wins only when its text clearly reads as Vietnamese; otherwise (Western text in
+    cp1252, say) the file stays cp1258, the one standard code page, whose Latin letters are cp1252's.
+    """
     text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
-    candidates.append((vietnamese_score(text), "cp1258", text))
     try:
-        from .legacy import convert_legacy  # font encodings (TCVN3, VNI), optional tables
+        from .legacy import convert_legacy, syllable_score  # font encodings (TCVN3, VNI)
     except ImportError:  # pragma: no cover - tables not installed
-        convert_legacy = None
-    if convert_legacy is not None:
-        for name, converted in convert_legacy(data):
-            candidates.append((vietnamese_score(converted), name, converted))
-    score, name, best = max(candidates, key=lambda c: c[0])
+        return text, "cp1258"
+    scored = [(round(syllable_score(t, SAMPLE), 3), round(vietnamese_score(t[:SAMPLE]), 3), -i, name, t)
+              for i, (name, t) in enumerate([("cp1258", text), *convert_legacy(data)])]
+    score, _, _, name, best = max(scored)
+    if name != "cp1258" and score < LEGACY_MIN_SCORE:
+        return text, "cp1258"
     return best, name
