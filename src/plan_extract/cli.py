@@ -4,62 +4,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-
-DEFAULT_EXCLUDE = ("README*", "readme*", ".*")
-
-
-def iter_files(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> list[Path]:
-    """Files under the given paths, recursively, in a stable order. Inside folders, names matching
-    ``exclude`` (hidden files, a folder's README) are skipped; files named explicitly never are."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and not any(f.match(pat) for pat in exclude)))
-        else:
-            out.append(p)
-    return out
-
-
-def _process(path: str):
-    from .pipeline import process
-
-    plan = process(path)
-    plan.source = None  # keep what crosses process boundaries small
-    return plan
+from .api import DEFAULT_EXCLUDE, iter_files  # noqa: F401 - iter_files is part of this module's API
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .pipeline import Plan
-    from .model import ErrorRecord
+    from .api import extract_plans
     from .tables import to_frames, write
 
-    files = iter_files(args.paths, tuple(args.exclude or DEFAULT_EXCLUDE))
-    missing = [str(p) for p in files if not p.exists()]
-    plans: list[Plan] = []
-    for m in missing:
-        plan = Plan(m)
-        plan.errors.append(ErrorRecord(m, "read", "FileNotFoundError", "no such file or folder"))
-        plans.append(plan)
-    files = [p for p in files if p.exists()]
     t0 = time.perf_counter()
-    progress = _progress(len(files), args.quiet)
-    workers = args.workers or 1
-    if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for plan in pool.map(_process, map(str, files), chunksize=4):
-                plans.append(plan)
-                progress(plan)
-    else:
-        for f in files:
-            plan = _process(str(f))
-            plans.append(plan)
-            progress(plan)
+    listed = iter_files(args.paths, tuple(args.exclude or DEFAULT_EXCLUDE))
+    files = [f for f in listed if f.exists()]
+    plans = extract_plans(listed, workers=args.workers or 1,
+                          progress=_progress(len(files), args.quiet))
     frames = to_frames(plans)
-    write(frames, args.out, args.format.split(","), bom=args.bom)
+    write(frames, args.out, args.formats, bom=args.bom)
     errors = frames["errors"]
     dt = time.perf_counter() - t0
     print(f"plan-extract: {len(files)} file(s), {len(frames['documents'])} document(s), "
@@ -67,7 +26,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
           file=sys.stderr)
     for _, e in errors.iterrows():
         print(f"  error: {e.source_path}: {e.message}", file=sys.stderr)
-    return 1 if len(errors) else 0
+    code = 1 if len(errors) else 0
+    if args.db_target is not None:
+        from .store import StoreError, load
+
+        try:
+            result = load(frames, args.db_target)
+        except (StoreError, ModuleNotFoundError) as exc:
+            print(f"plan-extract: database not updated: {exc}", file=sys.stderr)
+            return 2
+        print(f"plan-extract: {result.summary()}", file=sys.stderr)
+    return code
 
 
 def _progress(total: int, quiet: bool):
@@ -99,8 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     ex = sub.add_parser("extract", help="extract tables from plans (files or folders)")
     ex.add_argument("paths", nargs="+")
     ex.add_argument("--out", required=True, help="output folder for the tables")
-    ex.add_argument("--format", default="csv", help="csv, parquet, jsonl (comma-separated)")
-    ex.add_argument("--bom", action="store_true", help="write CSV with a BOM (for Excel)")
+    ex.add_argument("--format", action="append", default=None, metavar="FORMATS",
+                    help="csv, parquet, jsonl, xlsx: comma-separated or repeated (default: csv); "
+                         "xlsx writes one workbook, plan_extract.xlsx, with a sheet per table")
+    ex.add_argument("--bom", action="store_true", help="write CSV with a UTF-8 BOM (for Excel)")
+    ex.add_argument("--db", default=None, metavar="DB",
+                    help="database to load the tables into: a DuckDB file (default: "
+                         "OUT/plan_extract.duckdb), PATH.sqlite or sqlite:///PATH, "
+                         "postgresql://... (needs plan_extract[postgres]), or none")
     ex.add_argument("--workers", type=int, default=1, help="parallel worker processes")
     ex.add_argument("--quiet", action="store_true")
     ex.add_argument("--exclude", action="append", default=None,
@@ -113,7 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--format-filter", default="", help="only evaluate predictions of this format (txt, docx, pdf)")
     ev.add_argument("--details", action="store_true", help="list every miss and spurious row")
     ev.set_defaults(func=cmd_evaluate)
+    from .evaluate import labelstudio
+
+    labelstudio.add_subparser(sub)  # plan-extract labelstudio export|import|predictions|config
     args = parser.parse_args(argv)
+    if args.command == "extract":
+        from .store import resolve
+        from .tables import parse_formats
+
+        try:
+            args.formats = parse_formats(args.format)
+            args.db_target = resolve(args.db, args.out)
+        except ValueError as exc:
+            ex.error(str(exc))
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -1,11 +1,28 @@
-"""Records → pandas DataFrames → files (CSV; Parquet and JSON Lines on request).
+"""Records → pandas DataFrames → files: CSV, Parquet, JSON Lines, one Excel workbook.
 
-Every table has a fixed column order (the record dataclass's fields), so an empty table still
-writes its header and consumers can rely on the columns.
+Every table has a fixed column order and fixed column types (the record dataclass's fields and
+type hints), so an empty table still writes its header, Parquet keeps its types, and consumers can
+rely on the columns. Types: ``str`` → pandas ``string``, ``int`` → ``Int64``, ``float`` →
+``Float64``, ``bool`` → ``boolean`` (all nullable: a missing value is written as an empty CSV
+field, a Parquet null, a JSON ``null``, an empty Excel cell).
+
+Formula safety. Plan text legitimately starts with "- " and "+ " bullets, so no file gets its text
+altered:
+
+* ``.xlsx``: every text cell is written as a text cell (never a formula), and text cells starting
+  with ``= + - @``, a tab or a carriage return also get Excel's "quote prefix" style, so Excel shows
+  them as typed, never evaluates them, and keeps them as text when a user edits the cell.
+* CSV (RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line break
+  quoted), Parquet and JSON Lines are data files and hold the text exactly as extracted (a
+  ``quote`` is always the source's text at ``start:end``). Excel evaluates CSV cells that start with ``=``, so
+  people who open the tables in Excel should open ``plan_extract.xlsx``, not the CSVs.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
+import typing
 from pathlib import Path
 from typing import Iterable
 
@@ -27,35 +44,194 @@ TABLES: dict[str, type] = {
     "errors": ErrorRecord,
 }
 
+FORMATS = ("csv", "parquet", "jsonl", "xlsx")
+WORKBOOK = "plan_extract.xlsx"
+_PANDAS_DTYPE = {str: "string", int: "Int64", float: "Float64", bool: "boolean"}
+
 
 def columns(name: str) -> list[str]:
     return [f.name for f in dataclasses.fields(TABLES[name])]
 
 
+def field_types(record_type: type) -> dict[str, tuple[type, bool]]:
+    """``{field: (base type, nullable)}`` from a record dataclass's type hints (``int | None`` →
+    ``(int, True)``). Shared by the JSON Schemas and the database columns."""
+    hints = typing.get_type_hints(record_type)
+    out = {}
+    for f in dataclasses.fields(record_type):
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        if args and type(None) in args:
+            base = [a for a in args if a is not type(None)]
+            if len(base) != 1:
+                raise TypeError(f"{record_type.__name__}.{f.name}: unsupported type {hint!r}")
+            out[f.name] = (base[0], True)
+        else:
+            out[f.name] = (hint, False)
+        if out[f.name][0] not in _PANDAS_DTYPE:
+            raise TypeError(f"{record_type.__name__}.{f.name}: unsupported type {hint!r}")
+    return out
+
+
+def dtypes(name: str) -> dict[str, str]:
+    return {c: _PANDAS_DTYPE[t] for c, (t, _) in field_types(TABLES[name]).items()}
+
+
 def to_frames(plans: Iterable) -> dict[str, pd.DataFrame]:
-    """One DataFrame per table from an iterable of ``Plan``s."""
+    """One typed DataFrame per table from an iterable of ``Plan``s."""
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for plan in plans:
         for name in TABLES:
             rows[name].extend(dataclasses.asdict(r) for r in plan.table(name))
-    return {name: pd.DataFrame(rows[name], columns=columns(name)) for name in TABLES}
+    return {name: frame(name, rows[name]) for name in TABLES}
+
+
+def frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """A table's DataFrame from row dicts, with the table's columns in order and typed."""
+    return pd.DataFrame(rows, columns=columns(name)).astype(dtypes(name))
+
+
+def parse_formats(values: Iterable[str] | str | None) -> list[str]:
+    """``["csv,parquet", "xlsx"]`` → ``["csv", "parquet", "xlsx"]`` (order kept, duplicates dropped);
+    raises ValueError on an unknown format."""
+    if values is None:
+        return ["csv"]
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        for f in v.split(","):
+            f = f.strip().lower().lstrip(".")
+            if not f:
+                continue
+            if f not in FORMATS:
+                raise ValueError(f"unknown format {f!r} (choose from {', '.join(FORMATS)})")
+            if f not in out:
+                out.append(f)
+    return out or ["csv"]
 
 
 def write(frames: dict[str, pd.DataFrame], out: str | Path, formats: Iterable[str] = ("csv",),
           bom: bool = False) -> list[Path]:
+    """Write every table in every format to folder ``out``; xlsx is one workbook,
+    ``plan_extract.xlsx``, with a sheet per table. ``bom``: CSV with a UTF-8 BOM (for Excel)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    formats = parse_formats(list(formats))
     written = []
-    for name, df in frames.items():
-        for fmt in formats:
+    for fmt in formats:
+        if fmt == "xlsx":
+            path = out / WORKBOOK
+            write_xlsx(frames, path)
+            written.append(path)
+            continue
+        for name, df in frames.items():
             path = out / f"{name}.{fmt}"
             if fmt == "csv":
-                df.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
+                # RFC 4180: CRLF line ends, so a field holding a lone CR is quoted too
+                df.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8",
+                          lineterminator="\r\n")
             elif fmt == "parquet":
                 df.to_parquet(path, index=False)
             elif fmt == "jsonl":
-                df.to_json(path, orient="records", lines=True, force_ascii=False)
-            else:
-                raise ValueError(f"unknown format {fmt}")
+                write_jsonl(df, path)
             written.append(path)
     return written
+
+
+def records(df: pd.DataFrame) -> Iterable[dict]:
+    """Rows as dicts of plain Python values (missing → None)."""
+    cols = list(df.columns)
+    for row in df.itertuples(index=False, name=None):
+        yield {c: _py(v) for c, v in zip(cols, row)}
+
+
+def _py(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    return v
+
+
+def write_jsonl(df: pd.DataFrame, path: str | Path) -> None:
+    """One JSON object per line, UTF-8 (not ASCII-escaped), numbers exact, missing → null; each
+    line validates against ``schemas/<table>.schema.json``."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for row in records(df):
+            fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False))
+            fh.write("\n")
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_MAX_CHARS = 32767  # Excel's limit for one cell
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def xlsx_text(value: str) -> str:
+    """Text Excel can store: control characters it rejects become spaces, and text longer than a
+    cell holds is cut (with "…"); the CSV/Parquet/JSON Lines files keep the full text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    if len(value) > _XLSX_MAX_CHARS:
+        value = value[: _XLSX_MAX_CHARS - 1] + "…"
+    return value
+
+
+def _width(name: str, col: pd.Series) -> float:
+    sample = col.dropna()
+    if len(sample) > 2000:
+        sample = sample.sample(2000, random_state=0)
+    longest = int(sample.astype(str).str.len().max()) if len(sample) else 0
+    return float(min(_MAX_WIDTH, max(_MIN_WIDTH, len(name) + 2, longest + 2)))
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], path: str | Path) -> None:
+    """One workbook, a sheet per table: bold header row, frozen under the header, auto-filter,
+    column widths from the content (capped), every text cell stored as text (see module doc)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for name, df in frames.items():
+        ws = wb.create_sheet(title=name[:31])
+        ncols = len(df.columns)
+        for i, c in enumerate(df.columns, 1):
+            ws.column_dimensions[get_column_letter(i)].width = _width(c, df[c])
+        ws.freeze_panes = "A2"
+        if ncols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{len(df) + 1}"
+        header = []
+        for c in df.columns:
+            cell = WriteOnlyCell(ws, value=str(c))
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(vertical="top")
+            header.append(cell)
+        ws.append(header)
+        for row in records(df):
+            ws.append([_xlsx_cell(ws, v, WriteOnlyCell) for v in row.values()])
+    if not frames:
+        wb.create_sheet(title="empty")
+    wb.save(path)
+
+
+def _xlsx_cell(ws, value, cell_type):
+    if not isinstance(value, str):
+        return value
+    value = xlsx_text(value)
+    if not value.startswith(_RISKY_START):
+        return value  # openpyxl stores it as a text cell
+    cell = cell_type(ws, value=value)
+    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+    cell.quotePrefix = True
+    return cell
