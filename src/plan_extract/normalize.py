@@ -151,6 +151,13 @@ def _pipe_row(m: "re.Match[str]") -> str:
     return "\n\n".join(c for c in cells if c) if any(cells) else ""
 
 
+# Lines that stand alone whatever their case: the signature block ("TM. ỦY BAN NHÂN DÂN" /
+# "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), "PHỤ LỤC", "Nơi nhận:".
+_STANDALONE = re.compile(
+    r"^\s*(?:(?:TM|KT|TL|TUQ|Q)\.\s|(?:PHÓ\s+)?CHỦ TỊCH\s*$|PHỤ LỤC(?:\s+(?:SỐ\s+)?[IVX\d]+)?\s*:?\s*$"
+    r"|Phụ lục(?:\s+(?:số\s+)?[IVX\d]+)?\s*:?\s*$|Nơi nhận\s*:?)")
+
+
 def is_table_row(line: str) -> bool:
     """A line that is a row of a data table ("1 | Nội dung | Phòng … | Quý I/2026")."""
     return line.count(" | ") >= 2 or line.count("|") >= 3
@@ -220,7 +227,7 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
     if not a or not b:
         return False
     last = a if last is None else last
-    if is_table_row(last) or is_table_row(b):
+    if is_table_row(last) or is_table_row(b) or _STANDALONE.match(last) or _STANDALONE.match(b):
         return False
     if not blank and _continues_inline_list(a, b):
         return True
@@ -252,7 +259,7 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
 def _paragraphs(text: str, src: array) -> tuple[str, array]:
     """Rejoin wrapped lines: decide, for each line break, whether it ends a paragraph."""
     lines = text.split("\n")
-    lengths = sorted(len(l) for l in lines if l)
+    lengths = sorted(len(l) for l in lines if l and not is_table_row(l))  # rows are not wrapped
     wrap_width = lengths[int(len(lengths) * 0.9)] if lengths else 80
     out_pieces: list[str] = []
     out_src = array("l")

@@ -131,7 +131,9 @@ def _extract(plan: Plan) -> None:
                 f"{doc_id}:{node.parent.id}" if node.parent else "", node.level, node.label,
                 node.heading, node.kind, ns, ne, ctx.src(node.start, node.heading_end)[1]))
         body = norm.text[part.start:part.end]
-        for i, ref in enumerate(find_references(body), 1):
+        own = f"{meta.number}/{meta.symbol}" if meta.number and meta.symbol else None
+        refs = [r for r in find_references(body) if r.cited_number != own]  # "(Kèm theo Kế hoạch số …)"
+        for i, ref in enumerate(refs, 1):
             rs, re_ = ctx.src(part.start + ref.start, part.start + ref.end)
             plan.references.append(ReferenceRecord(
                 doc_id, plan.source_path, f"{doc_id}:r{i}", ref.cited_type, ref.cited_number,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from .lang import load
-from .normalize import fold
+from .normalize import fold, is_table_row
 
 _LABEL = re.compile(
     r"^(?P<label>(?P<roman>[IVXLC]{1,6}\.)|(?P<dec>\d{1,2}(?:\.\d{1,2}){0,3}\.?)(?=\s)|(?P<letter>[a-zđ]\))|"
@@ -201,6 +201,13 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
     for i, line in enumerate(body):
         text = line.text.strip()
         nxt = body[i + 1].text if i + 1 < len(body) else None
+        if " | " in text:
+            group = _table_group(text)
+            if group is not None:  # "I | NHIỆM VỤ VỀ …": a group row of a task table
+                _add_group(out, stack, part, line, text, *group)
+                continue
+            if is_table_row(text):
+                continue  # other rows are content, never headings
         m = _LABEL.match(text)
         u = _UNLABELLED.match(text + "\n")
         if m:
@@ -244,6 +251,50 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
         if not node.end:
             node.end = part.end
     return out
+
+
+_GROUP_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-ZĐ])\.?$")
+
+
+def _table_group(row: str) -> tuple[str, str] | None:
+    """``(label, heading)`` of a table row that groups the rows under it: a roman numeral or a
+    capital letter, then one caption in capitals, the other cells empty.
+
+    >>> _table_group("I | NHIỆM VỤ VỀ CẢI CÁCH THỂ CHẾ | | | |")
+    ('I', 'NHIỆM VỤ VỀ CẢI CÁCH THỂ CHẾ')
+    >>> _table_group("1 | Rà soát văn bản | Văn phòng | | Quý II/2026") is None
+    True
+    """
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    filled = [c for c in cells if c]
+    if len(filled) != 2 or cells[0] != filled[0] or not _GROUP_LABEL.match(filled[0]):
+        return None
+    letters = [c for c in filled[1] if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return None
+    return filled[0], filled[1]
+
+
+def _group_kind(heading: str, parent: SectionNode | None) -> str:
+    """A group of table rows is a group of tasks unless its words say otherwise ("CHỈ TIÊU …")."""
+    kind = classify(heading, parent.kind if parent else None)
+    return "tasks" if kind in ("other", "appendix") else kind
+
+
+def _add_group(out: list[SectionNode], stack: list[SectionNode], part: DocPart, line: Line,
+               text: str, label: str, heading: str) -> None:
+    """A table group row becomes a section under the section that holds the table."""
+    _pop_to(stack, "tablegroup", line.start)
+    parent = stack[-1] if stack else None
+    node = SectionNode(
+        id=f"d{part.index}s{len(out) + 1}", label=label.rstrip("."), heading=heading,
+        kind=_group_kind(heading, parent), level=(parent.level + 1) if parent else 1,
+        parent=parent, start=line.start, heading_end=line.start + text.index(heading) + len(heading),
+        style="tablegroup", number=None)
+    if parent:
+        parent.children.append(node)
+    stack.append(node)
+    out.append(node)
 
 
 def _pop_to(stack: list[SectionNode], style: str, at: int) -> None:

@@ -707,9 +707,9 @@ def recipient_mentions(text: str, start: int, end: int) -> list[BodyMatch]:
         if not line.strip():
             continue
         if not _RECIPIENT_ITEM.match(line):
-            if items:
-                break  # the list is over: the signature block follows
-            continue
+            if items and (len(line.split()) > 8 or line.strip().upper().startswith("PHỤ LỤC")):
+                break  # the list is over
+            continue  # the signature block, which a two-column PDF may set inside the list
         items += 1
         if any(p.search(line) for p in skip):
             continue

@@ -22,6 +22,7 @@ _PLACE_DATE = re.compile(
     r"^(?P<place>[^,\n]{2,60}?),\s*ngày\s*(?P<d>\d{1,2}|\.{2,}|…)?\s*tháng\s*(?P<m>\d{1,2}|\.{2,}|…)?\s*năm\s*(?P<y>\d{4})")
 _AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[\p{Lu} ]+?)(?:\s+(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN))?\s*$")
 _TITLE_ONLY = re.compile(r"^(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN|KT\.\s*CHỦ TỊCH)\s*$")
+_APPENDIX_LINE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?[IVX\d]+)?\s*:?$")
 _PERSON = re.compile(r"^(?:\p{Lu}\p{Ll}+\s+){1,5}\p{Lu}\p{Ll}+$")
 _ISSUER_CAPS = re.compile(r"^(?P<body>ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND)(?:\s+(?P<loc>(?:PHƯỜNG|XÃ|THÀNH PHỐ|TỈNH|ĐẶC KHU|QUẬN|HUYỆN|THỊ XÃ)\s+[\p{Lu}\s\-]+))?$")
 _ISSUER_TEXT = re.compile(r"(?P<body>Ủy ban nhân dân|Hội đồng nhân dân)\s+(?P<level>phường|xã|thành phố|tỉnh|đặc khu)(?P<name>(?:\s+\p{Lu}[\p{L}\-]*)*)\s+(?:ban hành|xây dựng)")
@@ -73,7 +74,8 @@ def extract_metadata(lines: list[Line], part: DocPart, sections: list[SectionNod
     if parent is not None:
         _attached(body, meta, parent)
     _issuer(body, meta, parent)
-    _signature(body, meta)
+    appendix = next((i for i, l in enumerate(body) if _APPENDIX_LINE.match(l.text.strip())), len(body))
+    _signature(body[:appendix], meta)  # the signature closes the plan, before any appendix
     meta.recipients = _recipients(body, sections)
     meta.theme = _theme(body, meta, sections)
     meta.plan_year = _plan_year(meta)

@@ -136,15 +136,37 @@ def _reorder(seg: _Seg, chars) -> str | None:
     jumps = any(b[1] < a[1] - 1.0 and not unicodedata.combining(b[0]) for a, b in zip(real, real[1:]))
     if not jumps:
         return None
-    height = max(1.0, seg.top - seg.bottom)
-    out: list[str] = []
-    prev = None
-    for c in sorted(real, key=lambda c: c[1]):
-        if prev is not None and c[1] - prev[2] > 0.15 * height and out and out[-1] != " " and c[0] != " ":
-            out.append(" ")  # a gap the stream left to a generated space
-        out.append(c[0])
-        prev = c
-    return "".join(out)
+    rows = _baselines(real)
+    height = max(1.0, (seg.top - seg.bottom) / len(rows))
+    texts = []
+    for row in rows:  # two printed lines set so close that their boxes overlap: read each apart
+        out: list[str] = []
+        prev = None
+        for c in sorted(row, key=lambda c: c[1]):
+            if prev is not None and c[1] - prev[2] > 0.15 * height and out and out[-1] != " " and c[0] != " ":
+                out.append(" ")  # a gap the stream left to a generated space
+            out.append(c[0])
+            prev = c
+        texts.append("".join(out).strip())
+    return "\n".join(t for t in texts if t)
+
+
+def _baselines(chars: list) -> list[list]:
+    """Characters grouped by printed line (centre heights more than half a glyph apart), top
+    first; combining marks and glyphs of a fallback font stay on their base line."""
+    heights = sorted(c[3] for c in chars)
+    if not heights:
+        return [chars]
+    sizes = sorted(c[2] - c[1] for c in chars if c[0].strip())
+    glyph = sizes[len(sizes) // 2] if sizes else 5.0
+    rows: list[list] = []
+    for c in sorted(chars, key=lambda c: -c[3]):
+        if rows and abs(rows[-1][0][3] - c[3]) <= 1.2 * glyph:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    big = [r for r in rows if sum(1 for c in r if c[0].strip()) >= 3]
+    return rows if len(big) > 1 else [chars]
 
 
 def _merge_overlaps(segs: list[_Seg]) -> list[_Seg]:
@@ -297,12 +319,13 @@ def _assemble(path: str, pages, tables_by_page) -> SourceDoc:
         if pos:
             emit("\n\n")
         page_starts.append(pos)
-        page_tables = sorted(tables_by_page.get(pi, []), key=lambda t: -t[0][3])
+        all_tables = sorted(tables_by_page.get(pi, []), key=lambda t: -t[0][3])
+        page_tables = list(all_tables)  # not emitted yet
         pitch = _line_pitch(lines)
         prev: _Line | None = None
         for line in lines:
-            inside = [t for t in page_tables if _inside(line, t[0])]
-            if inside:
+            inside = [t for t in all_tables if _inside(line, t[0])]
+            if inside:  # the table's text comes from its cells, once, where its first line stands
                 tbl = inside[0]
                 if tbl in page_tables:
                     if prev is not None:
