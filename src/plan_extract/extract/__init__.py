@@ -9,9 +9,11 @@ from __future__ import annotations
 def plan_items(plan, ctx) -> None:
     """Targets, tasks, deadlines and bodies of one document (filled in as extractors land)."""
     from .tasks import extract_tasks
-    from .targets import extract_targets
+    from .targets import count_warnings, extract_targets
 
-    plan.targets.extend(extract_targets(ctx, plan.source.text))
+    targets = extract_targets(ctx, plan.source.text)
+    plan.targets.extend(targets)
+    plan.warnings.extend(count_warnings(ctx, targets))  # "với 09 chỉ tiêu" vs the list
     out = extract_tasks(ctx, plan.source.text)
     plan.tasks.extend(out.tasks)
     plan.deadlines.extend(out.deadlines)
