@@ -2,58 +2,68 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-import time
 
 from .api import DEFAULT_EXCLUDE, iter_files  # noqa: F401 - iter_files is part of this module's API
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .api import extract_plans
-    from .tables import to_frames, write
+    from .batch import BatchOptions, run_batch
 
-    t0 = time.perf_counter()
-    listed = iter_files(args.paths, tuple(args.exclude or DEFAULT_EXCLUDE))
-    files = [f for f in listed if f.exists()]
-    plans = extract_plans(listed, workers=args.workers or 1,
-                          progress=_progress(len(files), args.quiet))
-    frames = to_frames(plans)
-    write(frames, args.out, args.formats, bom=args.bom)
-    errors = frames["errors"]
-    dt = time.perf_counter() - t0
-    print(f"plan-extract: {len(files)} file(s), {len(frames['documents'])} document(s), "
-          f"{len(frames['targets'])} target(s), {len(errors)} error(s) in {dt:.1f}s -> {args.out}",
-          file=sys.stderr)
-    for _, e in errors.iterrows():
-        print(f"  error: {e.source_path}: {e.message}", file=sys.stderr)
-    code = 1 if len(errors) else 0
-    if args.db_target is not None:
-        from .store import StoreError, load
+    if args.ocr:
+        os.environ["PLAN_EXTRACT_OCR"] = args.ocr  # read by the PDF reader, in every worker
+    files = iter_files(args.paths, tuple(args.exclude or DEFAULT_EXCLUDE))
+    opts = BatchOptions(workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb,
+                        force=args.force, cache=not args.no_cache, executor=args.executor,
+                        scheduler=args.scheduler)
+    bar = _progress(len(files), args.quiet)
+    try:
+        res = run_batch(files, args.out, opts, formats=args.formats, bom=args.bom,
+                        db_target=args.db_target, progress=bar.tick)
+    except Exception as exc:  # noqa: BLE001 - the database or the output folder failed
+        from .store import StoreError
 
-        try:
-            result = load(frames, args.db_target)
-        except (StoreError, ModuleNotFoundError) as exc:
+        bar.close()
+        if isinstance(exc, (StoreError, ModuleNotFoundError)):
             print(f"plan-extract: database not updated: {exc}", file=sys.stderr)
             return 2
-        print(f"plan-extract: {result.summary()}", file=sys.stderr)
-    return code
+        raise
+    bar.close()
+    print(f"plan-extract: {res.files} file(s) ({res.processed} processed, {res.cached} unchanged "
+          f"from the last run), {res.documents} document(s), {res.targets} target(s), "
+          f"{res.errors} error(s) in {res.seconds:.1f}s -> {args.out}", file=sys.stderr)
+    for e in bar.errors:
+        print(f"  error: {e.source_path}: {e.message}", file=sys.stderr)
+    if res.db_summary:
+        print(f"plan-extract: {res.db_summary}", file=sys.stderr)
+    if res.interrupted:
+        print("plan-extract: interrupted: the tables hold the files finished before Ctrl-C",
+              file=sys.stderr)
+        return 130
+    return 1 if res.errors else 0
 
 
-def _progress(total: int, quiet: bool):
-    state = {"done": 0, "errors": 0, "t0": time.perf_counter()}
+class _progress:
+    """A progress bar (files done, errors, rate) on a terminal; silent otherwise."""
 
-    def tick(plan) -> None:
-        state["done"] += 1
-        state["errors"] += bool(plan.errors)
-        if quiet or not sys.stderr.isatty():
-            return
-        rate = state["done"] / max(1e-9, time.perf_counter() - state["t0"])
-        print(f"\r{state['done']}/{total} files, {state['errors']} error(s), {rate:.1f} files/s",
-              end="", file=sys.stderr)
-        if state["done"] == total:
-            print(file=sys.stderr)
+    def __init__(self, total: int, quiet: bool):
+        self.errors: list = []
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
 
-    return tick
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def tick(self, plan, cached: bool = False) -> None:
+        self.errors.extend(plan.errors)
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(errors=len(self.errors), refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -76,7 +86,22 @@ def main(argv: list[str] | None = None) -> int:
                     help="database to load the tables into: a DuckDB file (default: "
                          "OUT/plan_extract.duckdb), PATH.sqlite or sqlite:///PATH, "
                          "postgresql://... (needs plan_extract[postgres]), or none")
-    ex.add_argument("--workers", type=int, default=1, help="parallel worker processes")
+    ex.add_argument("--workers", type=int, default=0,
+                    help="parallel worker processes (default: all cores)")
+    ex.add_argument("--timeout", type=float, default=300.0,
+                    help="seconds one file may take before it is stopped (default: 300)")
+    ex.add_argument("--memory-mb", type=int, default=4096,
+                    help="memory one worker may use, in MiB (default: 4096)")
+    ex.add_argument("--force", action="store_true",
+                    help="process every file again, even those unchanged since the last run")
+    ex.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    ex.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="local process pool (default) or Dask")
+    ex.add_argument("--scheduler", default=None,
+                    help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    ex.add_argument("--ocr", choices=("auto", "always", "never"), default=None,
+                    help="OCR of PDF pages: auto (pages without a usable text layer, default), "
+                         "always, never")
     ex.add_argument("--quiet", action="store_true")
     ex.add_argument("--exclude", action="append", default=None,
                     help="glob of file names to skip inside folders (default: README*, hidden files)")
