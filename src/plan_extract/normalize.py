@@ -235,6 +235,9 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
         # a paragraph never opens in lower case: "…trong Kế hoạch;" / "thực hiện các phong trào …"
         # is one clause list wrapped by the PDF (across a page break too)
         return not re.match(r"^[a-zđ]\)", b)
+    if (not blank and re.search(r"[;,]\s*$", a) and len(last) >= 0.85 * wrap_width
+            and not LABEL.match(b) and not re.match(r"^(?:Căn cứ|Thực hiện|Xét)\b", b)):
+        return True  # a clause list wrapped right after its ";" ("…chuyển đổi số";" / "Phong trào …")
     if _TERMINAL.search(a):
         return False
     if _starts_lower(b):
@@ -253,7 +256,7 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
         return True
     if a.endswith(("“", "\"", "(", "-", ",", "về", "của", "và")):
         return True
-    return len(a) >= 0.5 * wrap_width
+    return len(last) >= 0.7 * wrap_width  # the line was wrapped: it ran (nearly) full width
 
 
 def _paragraphs(text: str, src: array) -> tuple[str, array]:

@@ -162,15 +162,20 @@ def _has_words(s: str) -> bool:
     return bool(re.search(r"[^\W\d_]", _ACTION.sub(" ", fold(s).replace("*", ""))))
 
 
+_VERBS = tuple(_DATA["verbs"])
+
+
 def _indicator(words: str) -> str:
     """Indicator words without the value verbs at their end ("Tỷ lệ hộ nghèo giảm còn" -> …)."""
     w = words.strip(" :-–,;")
     changed = True
     while changed and w:
         changed = False
-        for verb in _DATA["verbs"]:
-            if fold(w).endswith(" " + verb) or fold(w) == verb:
+        fw = fold(w)  # fold keeps the length, so its offsets are w's
+        for verb in _VERBS:
+            if fw.endswith(" " + verb) or fw == verb:
                 w = w[: len(w) - len(verb)].rstrip(" :-–,;")
+                fw = fold(w)
                 changed = True
     return _one_space(w.replace("*", ""))
 

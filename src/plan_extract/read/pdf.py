@@ -80,16 +80,79 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> SourceDoc:
     try:
         pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
         ruled = [_has_rules(pdf[i]) for i in range(len(pdf))]
+        to_ocr = _pages_to_ocr(pdf, pages)
     finally:
         pdf.close()
     if not pages:
         raise ReadError("the PDF has no pages")
+    ocr_pages = _ocr(path, data, pages, to_ocr) if to_ocr else []
     chars = sum(len(l.text()) for lines, _, _ in pages for l in lines)
     if chars < 40 * len(pages) * 0.5 and chars < 200:
-        raise ReadError(SCANNED)
+        raise ReadError(SCANNED if not to_ocr else
+                        f"scanned: OCR found no text on the {len(to_ocr)} page(s) without a text layer")
     pages = _drop_running_lines(pages)
-    tables_by_page = _tables(path, data, ruled)
-    return _assemble(str(path), pages, tables_by_page)
+    tables_by_page = _tables(path, data, [r and i not in to_ocr for i, r in enumerate(ruled)])
+    doc = _assemble(str(path), pages, tables_by_page)
+    return _with_ocr_layer(doc, pages, ocr_pages) if ocr_pages else doc
+
+
+# --- scanned pages: OCR (read/ocr.py) gives fragments that are laid out like text runs ------------
+
+def _pages_to_ocr(pdf, pages) -> list[int]:
+    """0-based pages to read by OCR under ``PLAN_EXTRACT_OCR``: in ``auto`` mode the pages whose
+    text layer is empty or garbage and that draw something (an image, paths)."""
+    from .ocr import ocr_mode, unusable_text
+
+    mode = ocr_mode()
+    if mode == "never":
+        return []
+    if mode == "always":
+        return list(range(len(pages)))
+    return [i for i, (lines, _, _) in enumerate(pages)
+            if unusable_text("\n".join(l.text() for l in lines)) and _draws_something(pdf[i])]
+
+
+def _draws_something(page) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return any(obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT for obj in page.get_objects(max_depth=2))
+
+
+def _ocr(path, data: bytes, pages: list, to_ocr: list[int]) -> list:
+    """Replace the lines of the pages in ``to_ocr`` by what OCR reads there (each segment keeps its
+    OCR fragment, to find the words again after assembly); return the ``OcrPage``s."""
+    from .ocr import ocr_dpi, ocr_pdf
+
+    keep = "\n".join(l.text() for i, (lines, _, _) in enumerate(pages) if i not in to_ocr for l in lines)
+    done = ocr_pdf(path, data, to_ocr, dpi=ocr_dpi(), context=keep)
+    for op in done:
+        segs = []
+        for frag in op.fragments:
+            x0, y0, x1, y1 = frag.box
+            seg = _Seg(frag.text, x0, op.height - y1, x1, op.height - y0)
+            seg.fragment = frag  # type: ignore[attr-defined]
+            segs.append(seg)
+        pages[op.index] = (_group_lines(segs), op.width, op.height)
+    return done
+
+
+def _with_ocr_layer(doc: SourceDoc, pages: list, ocr_pages: list) -> SourceDoc:
+    """``doc`` with its OCR layer: every OCR word found in the text, with page, box, confidence."""
+    from .ocr import layer_of, place_words, summary, with_layer
+
+    page_of: dict[int, int] = {}
+    lines = []
+    for pi, (page_lines, _, _) in enumerate(pages):
+        for line in page_lines:
+            frags = [s.fragment for s in sorted(line.segs, key=lambda s: s.left) if hasattr(s, "fragment")]
+            for f in frags:
+                page_of[id(f)] = pi + 1
+            lines.append((line.text(), frags))
+    spans, repairs = place_words(doc.text, lines, page_of)
+    layer = layer_of(ocr_pages, spans, repairs)
+    doc = with_layer(doc, layer)
+    doc.warnings.append(summary(layer))
+    return doc
 
 
 def _page_lines(page) -> tuple[list[_Line], float, float]:
@@ -317,7 +380,7 @@ def _assemble(path: str, pages, tables_by_page) -> SourceDoc:
 
     for pi, (lines, w, h) in enumerate(pages):
         if pos:
-            emit("\n\n")
+            emit("\n" if _continues_page(parts, lines) else "\n\n")
         page_starts.append(pos)
         all_tables = sorted(tables_by_page.get(pi, []), key=lambda t: -t[0][3])
         page_tables = list(all_tables)  # not emitted yet
@@ -346,6 +409,21 @@ def _assemble(path: str, pages, tables_by_page) -> SourceDoc:
             tables.append(_emit_table(tbl[1], emit, pi + 1))
     text = "".join(parts)
     return SourceDoc(path, "pdf", text, page_starts=page_starts, tables=tables, encoding="pdf")
+
+
+def _continues_page(parts: list[str], lines: list[_Line]) -> bool:
+    """Does the new page go on with the paragraph the last page ended in? Yes when that page did
+    not end a sentence ("…ISO 9001-2015;" / "Hệ thống quản lý …") and the new page does not open
+    with a label, a bullet or a heading."""
+    from ..normalize import LABEL
+
+    tail = "".join(parts[-3:]).rstrip()
+    if not tail or tail[-1] in ".!?:" or tail.endswith("./."):
+        return False
+    first = lines[0].text().strip() if lines else ""
+    if not first or LABEL.match(first) or first[0] in "\uf0b7\u2022-+*" or first.isupper():
+        return False
+    return True
 
 
 def _line_pitch(lines: list[_Line]) -> float:
