@@ -106,14 +106,15 @@ def test_gold_files_are_consistent():
 
 
 def test_accuracy_does_not_fall_below_the_baseline(corpus_out):
-    """The CI gate: every field's F1 on the .txt corpus stays at or above gold/baseline.json."""
+    """The CI gate: every field's F1 on the .txt and .docx corpus stays at or above gold/baseline.json."""
     out, _ = corpus_out
-    report = evaluate(ROOT / "gold", out, "txt").to_json()
     baseline = json.loads((ROOT / "gold" / "baseline.json").read_text())
     failures = []
-    for table, fields in baseline["txt"].items():
-        for f, floor in fields.items():
-            got = report["metadata"][f]["f1"] if table == "documents" else report["overall"][table][f]["f1"]
-            if got + 1e-9 < floor:
-                failures.append(f"{table}.{f}: F1 {got:.4f} < baseline {floor:.4f}")
+    for fmt in ("txt", "docx"):
+        report = evaluate(ROOT / "gold", out, fmt).to_json()
+        for table, fields in baseline[fmt].items():
+            for f, floor in fields.items():
+                got = report["metadata"][f]["f1"] if table == "documents" else report["overall"][table][f]["f1"]
+                if got + 1e-9 < floor:
+                    failures.append(f"{fmt} {table}.{f}: F1 {got:.4f} < baseline {floor:.4f}")
     assert not failures, "\n".join(failures)

@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     from .evaluate import labelstudio
 
     labelstudio.add_subparser(sub)  # plan-extract labelstudio export|import|predictions|config
+    from .audit.cli import add_subparser as add_audit
+
+    add_audit(sub)  # plan-extract audit --store OUT [--against CITY.csv] --out DIR
     args = parser.parse_args(argv)
     if args.command == "extract":
         from .store import resolve

@@ -1,0 +1,61 @@
+"""What every rule sees: the store, the city, the links, and helpers to word and ground findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..lang import load
+from .city import City, link
+from .inputs import Doc, Store
+from .model import Comparison, Finding, MatrixCell, Quote, ThemeCheck, make_finding
+from .values import Value, value_of
+
+CONF = load("audit")
+
+
+@dataclass
+class Context:
+    store: Store
+    city: City | None = None
+    links: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    # what rules record besides findings (the report's tables)
+    comparisons: list[Comparison] = field(default_factory=list)
+    matrix: list[MatrixCell] = field(default_factory=list)
+    theme_checks: list[ThemeCheck] = field(default_factory=list)
+    _values: dict[str, list[tuple[dict, Value]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, store: Store, city: City | None) -> "Context":
+        ctx = cls(store, city)
+        if city is not None:
+            for d in store.ward_docs():
+                ctx.links[d.doc_id] = link(store, d, city)
+        return ctx
+
+    def doc(self, doc_id: str) -> Doc:
+        return self.store.docs[doc_id]
+
+    def values(self, doc_id: str) -> list[tuple[dict, Value]]:
+        """A document's targets with their normalized values (sub-targets inherit the parent's
+        baseline)."""
+        if doc_id not in self._values:
+            rows = self.store.rows("targets", doc_id)
+            by_id = {r["target_id"]: r for r in rows}
+            self._values[doc_id] = [(r, value_of(r, by_id.get(r["parent_target_id"]))) for r in rows]
+        return self._values[doc_id]
+
+    def quote(self, doc_id: str, start, end, text: str, role: str = "source") -> Quote:
+        return Quote(doc_id, self.doc(doc_id).source_path, int(start), int(end), text, role)
+
+    def row_quote(self, row: dict, role: str = "source") -> Quote:
+        return self.quote(row["doc_id"], row["start"], row["end"], row["quote"], role)
+
+    def finding(self, rule: str, *, docs: list[str], explain: dict, quotes: list[Quote] = (),
+                indicator_code: str = "", indicator: str = "", values: str = "", key: str = "",
+                severity: str | None = None) -> Finding:
+        """A finding of ``rule`` worded by ``lang/vi/audit.yaml`` with the fields of ``explain``."""
+        spec = CONF["rules"][rule]
+        wards = [self.doc(d).ward for d in docs if d in self.store.docs]
+        return make_finding(rule, severity or spec["severity"], doc_ids=docs, wards=wards,
+                            indicator_code=indicator_code, indicator=indicator, values=values,
+                            explanation=spec["explanation"].format(**explain), quotes=list(quotes),
+                            key=key)
