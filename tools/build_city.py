@@ -46,6 +46,9 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_constructed import _fixed_zip, build_pdf as _shared_build_pdf  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
@@ -215,45 +218,9 @@ def _widths(table, widths_mm, Mm, OxmlElement, qn) -> None:
             cell.width = Mm(widths_mm[k])
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Same archive with fixed entry timestamps (python-docx stamps the current time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
-
-
-# --------------------------------------------------------------------------- PDF rendition
-
-
 def build_pdf(docx_path: Path, pdf_path: Path) -> None:
-    soffice = shutil.which("soffice") or "/usr/bin/soffice"
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{Path(tmp) / 'profile'}", "--headless",
-             "--convert-to", "pdf", "--outdir", tmp, str(docx_path)],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
-        data = (Path(tmp) / (docx_path.stem + ".pdf")).read_bytes()
-    pdf_path.write_bytes(_fixed_pdf(data))
-
-
-def _fixed_pdf(data: bytes) -> bytes:
-    """Fixed creation/modification dates and file ID of the same lengths (offsets stay valid)."""
-    stamp = ISSUED.strftime("D:%Y%m%d%H%M%S").encode("ascii")
-    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\()([^)]*)\)",
-                  lambda m: m.group(1) + stamp + m.group(2)[len(stamp):] + b")", data)
-    digest = hashlib.md5(STEM.encode()).hexdigest().upper().encode()
-    data = re.sub(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]",
-                  lambda m: re.sub(rb"<([0-9A-Fa-f]+)>",
-                                   lambda h: b"<" + (digest * 4)[: len(h.group(1))] + b">", m.group(0)),
-                  data)
-    return re.sub(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)",
-                  lambda m: m.group(1) + (digest * 2)[: len(m.group(2))], data)
+    """The PDF rendition through LibreOffice, dates and file ID fixed (shared with the ward plans)."""
+    _shared_build_pdf(docx_path, pdf_path, ISSUED)
 
 
 def main(argv: list[str] | None = None) -> int:
