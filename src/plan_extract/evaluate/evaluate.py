@@ -277,10 +277,19 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path, fmt: str = "") -> Repor
             stems = docs["source_path"].map(lambda p: Path(p).stem)
             sources = sorted(set(docs.loc[stems == g.stem, "source_path"]))
         if fmt:
-            sources = [s for s in sources if Path(s).suffix.lstrip(".") == fmt or Path(s).parent.name == fmt]
+            sources = [s for s in sources if _format_of(s, fmt, docs)]
         for src in sources:
             _evaluate_source(g, src, pred, report)
     return report
+
+
+def _format_of(source: str, fmt: str, docs: pd.DataFrame) -> bool:
+    """Whether a source belongs to ``fmt``: its folder's name when the corpus has a folder of that
+    name (``pdf`` is corpus/pdf, not corpus/scanned or corpus/pdf-cid), else its suffix."""
+    folders = {Path(p).parent.name for p in docs["source_path"]}
+    if fmt in folders:
+        return Path(source).parent.name == fmt
+    return Path(source).suffix.lstrip(".").lower() == fmt
 
 
 def _evaluate_source(g: Gold, src: str, pred: dict[str, pd.DataFrame], report: Report) -> None:
