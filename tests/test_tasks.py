@@ -175,3 +175,9 @@ def test_same_tasks_deadlines_and_bodies_in_every_format(stem: str, fmt: str) ->
     got = _signature(process(CORPUS / fmt / f"{stem}.{fmt}"))
     for name, w, g in zip(("tasks", "deadlines", "bodies"), want, got):
         assert g == w, name
+
+
+def test_signing_body(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, {"id": "signer", "text": "III. TỔ CHỨC THỰC HIỆN\nGiao Công an phường chủ trì.\n"})
+    signers = [(b.mention, b.name, b.level) for b in plan.bodies if b.role == "signer"]
+    assert signers == [("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân phường", "phường")]

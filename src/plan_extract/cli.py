@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     from .audit.cli import add_subparser as add_audit
 
     add_audit(sub)  # plan-extract audit --store OUT [--against CITY.csv] --out DIR
+    from .review import add_subparser as add_review
+
+    add_review(sub)  # plan-extract review FILE... --out DIR (displaCy pages)
     args = parser.parse_args(argv)
     if args.command == "extract":
         from .store import resolve

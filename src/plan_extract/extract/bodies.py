@@ -725,3 +725,22 @@ def recipient_mentions(text: str, start: int, end: int) -> list[BodyMatch]:
 
 _RECIPIENT_ITEM = regex.compile(r"^\s*[-+•–]\s*\S")
 _STANDING = regex.compile(r"^\s*[-+•–]\s*(?:TT|Thường trực)\s", regex.I)
+
+
+_AUTHORITY_LINE = regex.compile(r"(?m)^[ \t]*(?:TM|TL|TUQ|Q)\.[ \t]*(?P<body>[^\n]+?)[ \t]*$")
+
+
+def signing_bodies(text: str, start: int, end: int) -> list[BodyMatch]:
+    """The body on whose behalf a document is signed: "TM. ỦY BAN NHÂN DÂN" (role ``signer``).
+
+    >>> [m.name for m in signing_bodies("TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH", 0, 30)]
+    ['Ủy ban nhân dân']
+    """
+    out = []
+    for a in _AUTHORITY_LINE.finditer(text, start, end):
+        s = a.start("body")
+        for m in find_bodies(a.group("body")):
+            out.append(BodyMatch(m.start + s, m.end + s, m.mention, m.name, m.abbreviation,
+                                 m.level, m.known, m.rule))
+            break
+    return out

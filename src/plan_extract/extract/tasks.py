@@ -28,6 +28,7 @@ from ..lang import load
 from ..model import BodyRecord, DeadlineRecord, TaskRecord
 from ..normalize import fold, is_table_row
 from .bodies import (BodyMatch, body_info, canonical, find_bodies, issuer_mention, recipient_mentions,
+                     signing_bodies,
                      role_of)
 from .deadlines import DeadlineMatch, find_deadlines
 
@@ -375,6 +376,12 @@ def _document_bodies(ctx, b: _Builder) -> None:
         if sec.kind == "recipients":
             for m in recipient_mentions(text, sec.heading_end, sec.end):
                 b.body(m, 0, "recipient", "")
+    own = canonical(ctx.meta.issuer) if ctx.meta.issuer else None
+    for m in signing_bodies(text, ctx.part.start, ctx.part.end):
+        if own and not m.level and own.startswith(m.name):  # "TM. ỦY BAN NHÂN DÂN": the issuer
+            m = BodyMatch(m.start, m.end, m.mention, own, m.abbreviation, (body_info(own) or {}).get("level") or "",
+                          m.known, m.rule)
+        b.body(m, 0, "signer", "")
     seen = {(r.start, r.end) for r in b.out.bodies}
     for m in find_bodies(text[ctx.part.start:ctx.part.end]):
         s, e = ctx.src(ctx.part.start + m.start, ctx.part.start + m.end)
