@@ -119,21 +119,30 @@ def _draws_something(page) -> bool:
 
 
 def _ocr(path, data: bytes, pages: list, to_ocr: list[int]) -> list:
-    """Replace the lines of the pages in ``to_ocr`` by what OCR reads there (each segment keeps its
-    OCR fragment, to find the words again after assembly); return the ``OcrPage``s."""
-    from .ocr import ocr_dpi, ocr_pdf
+    """Replace the lines of the pages in ``to_ocr`` by what OCR reads there, in the reading order
+    of ``ocr.reading_order`` (each segment keeps its OCR fragment, to find the words again after
+    assembly); return the ``OcrPage``s."""
+    from .ocr import ocr_dpi, ocr_pdf, reading_order
 
     keep = "\n".join(l.text() for i, (lines, _, _) in enumerate(pages) if i not in to_ocr for l in lines)
     done = ocr_pdf(path, data, to_ocr, dpi=ocr_dpi(), context=keep)
     for op in done:
-        segs = []
-        for frag in op.fragments:
-            x0, y0, x1, y1 = frag.box
-            seg = _Seg(frag.text, x0, op.height - y1, x1, op.height - y0)
-            seg.fragment = frag  # type: ignore[attr-defined]
-            segs.append(seg)
-        pages[op.index] = (_group_lines(segs), op.width, op.height)
+        lines = []
+        for row in reading_order(op.fragments):
+            line = _Line([_ocr_seg(frag, op.height) for frag in row.fragments])
+            if row.column_block:
+                line.column_block = True  # type: ignore[attr-defined]
+            lines.append(line)
+        pages[op.index] = (lines, op.width, op.height)
     return done
+
+
+def _ocr_seg(frag, page_height: float) -> _Seg:
+    """A text segment in PDF coordinates (y up) for an OCR fragment (boxes from the top)."""
+    x0, y0, x1, y1 = frag.box
+    seg = _Seg(frag.text, x0, page_height - y1, x1, page_height - y0)
+    seg.fragment = frag  # type: ignore[attr-defined]
+    return seg
 
 
 def _with_ocr_layer(doc: SourceDoc, pages: list, ocr_pages: list) -> SourceDoc:
