@@ -237,6 +237,54 @@ def test_confidence_of_a_target_span(plans):
     assert ocr.confidence(plan.source.ocr, len(plan.source.text) + 10, len(plan.source.text) + 20) is None
 
 
+@needs_tesseract
+def test_every_record_of_a_scan_carries_page_confidence_and_box(plans):
+    """Each row of every table from an OCR page names its page, the mean confidence of its words
+    and the box they were printed in; the box holds the record's words."""
+    plan = plans["tilt-1.5-300dpi-grain-seal"]
+    layer = plan.source.ocr
+    width, height = PAGE_IN[0] * 72, PAGE_IN[1] * 72
+    rows = [r for name in ("documents", "sections", "references", "targets", "tasks", "deadlines",
+                           "bodies") for r in plan.table(name)]
+    assert len(plan.targets) == 3 and plan.bodies and rows
+    for r in rows:
+        assert r.page == 1, r
+        assert r.ocr_conf is not None and 0 < r.ocr_conf <= 100, r
+        x0, y0, x1, y1 = map(float, r.ocr_box.split())
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, r
+        for w in ocr._overlapping(layer, r.start, r.end):
+            assert x0 <= w.x0 and w.x1 <= x1 and y0 <= w.y0 and w.y1 <= y1
+    # the targets are printed one under the other, in order
+    tops = [float(t.ocr_box.split()[1]) for t in plan.targets]
+    assert tops == sorted(tops)
+
+
+def test_text_pdf_records_have_pages_but_no_ocr_fields():
+    plan = process(CORPUS / "pdf" / "kien-an-2026-kh-136-phat-trien-ktxh.pdf")
+    assert plan.targets and all(t.page and t.ocr_conf is None and t.ocr_box == "" for t in plan.targets)
+    assert plan.targets[-1].page > plan.targets[0].page
+    assert max(t.page for t in plan.tasks) == plan.documents[0].pages
+    txt = process(CORPUS / "txt" / "kien-an-2026-kh-136-phat-trien-ktxh.txt")
+    assert all(t.page is None and t.ocr_conf is None for t in txt.targets)
+
+
+@needs_tesseract
+def test_scans_on_a_dask_cluster_give_the_rows_of_the_local_run(scans, tmp_path, monkeypatch):
+    """OCR runs inside the Dask workers (each run with a cold page cache of its own) and the tables
+    are byte for byte those of the local run."""
+    pytest.importorskip("distributed")
+    from plan_extract.batch import BatchOptions, run_batch
+
+    files = [scans[v] for v in VARIANTS]
+    for name, executor in (("local", "local"), ("dask", "dask")):
+        monkeypatch.setenv("PLAN_EXTRACT_OCR_CACHE", str(tmp_path / f"cache-{name}"))
+        res = run_batch(files, tmp_path / name, BatchOptions(workers=2, cache=False, executor=executor))
+        assert res.errors == 0 and res.documents == len(files)
+        assert list((tmp_path / f"cache-{name}").rglob("*.json")), "OCR did not run in this run"
+    for table in ("documents", "sections", "targets", "tasks", "deadlines", "bodies"):
+        assert (tmp_path / "local" / f"{table}.csv").read_bytes() == (tmp_path / "dask" / f"{table}.csv").read_bytes()
+
+
 # --- cache, engine, modes ----------------------------------------------------------------------
 
 @needs_tesseract

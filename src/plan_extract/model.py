@@ -93,6 +93,9 @@ class DocumentRecord:
     pages: int | None
     start: int
     end: int
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 @dataclass
@@ -108,6 +111,9 @@ class SectionRecord:
     start: int
     end: int
     heading_end: int
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 @dataclass
@@ -122,6 +128,9 @@ class ReferenceRecord:
     start: int
     end: int
     quote: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 @dataclass
@@ -165,6 +174,9 @@ class TaskRecord:
     start: int
     end: int
     quote: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 @dataclass
@@ -186,6 +198,9 @@ class DeadlineRecord:
     start: int
     end: int
     quote: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 @dataclass
@@ -205,3 +220,6 @@ class BodyRecord:
     start: int
     end: int
     quote: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +89,8 @@ def process(path: str | Path) -> Plan:
         plan.norm = normalize(plan.source.text)
         stage = "segment"
         _extract(plan)
+        stage = "ground"
+        ground(plan)
     except ReadError as exc:
         plan.errors.append(ErrorRecord(str(path), exc.stage, "ReadError", str(exc)))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
@@ -97,6 +99,31 @@ def process(path: str | Path) -> Plan:
             str(path), stage, type(exc).__name__,
             f"internal error while processing this file: {exc} (at {Path(tb.filename).name}:{tb.lineno})"))
     return plan
+
+
+GROUNDED = ("documents", "sections", "references", "targets", "tasks", "deadlines", "bodies")
+
+
+def ground(plan: Plan) -> None:
+    """Give every record its page (paged formats) and, for spans read by OCR, the mean confidence
+    of their words and the box they were printed in (``read.ocr.confidence`` / ``read.ocr.box``)."""
+    source = plan.source
+    layer = getattr(source, "ocr", None)
+    if source is None or (not source.page_starts and layer is None):
+        return
+    from .read.ocr import box, confidence
+
+    starts = source.page_starts
+    for name in GROUNDED:
+        for r in plan.table(name):
+            if starts:
+                r.page = bisect_right(starts, r.start) or 1
+            if layer is not None:
+                r.ocr_conf = confidence(layer, r.start, r.end)
+                where = box(layer, r.start, r.end)
+                if where is not None:
+                    r.page = where[0]
+                    r.ocr_box = " ".join(f"{v:g}" for v in where[1:])
 
 
 def _extract(plan: Plan) -> None:

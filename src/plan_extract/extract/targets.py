@@ -50,10 +50,12 @@ def _ikey(text: str) -> str:
     return _ALIAS.sub(lambda m: _ALIASES[_one_space(m.group())], key)
 
 
-def _synonym(s: str | list[str]) -> tuple[list[re.Pattern], int]:
-    """Patterns that must all match, and the synonym's size (longer = more specific)."""
+def _synonym(s: str | list[str]) -> tuple[list[tuple[str, re.Pattern]], int]:
+    """(key, whole-word pattern) pairs that must all match, and the synonym's size (longer = more
+    specific). The key is the pattern's text on one-spaced folded words, so ``key in part`` is a
+    cheap necessary condition checked before the pattern."""
     keys = [_ikey(p) for p in (s if isinstance(s, list) else [s])]
-    return [re.compile(_words([k])) for k in keys], sum(len(k) for k in keys)
+    return [(k, re.compile(_words([k]))) for k in keys], sum(len(k) for k in keys)
 
 
 _INDICATORS = [(code, d, [_synonym(s) for s in d["synonyms"]])
@@ -70,7 +72,8 @@ def classify_indicator(words: str) -> tuple[str, str, bool | None]:
     for part in _HEAD_SPLIT.split(_ikey(words)):
         found = {}  # code -> size of its longest synonym found
         for code, _, syns in _INDICATORS:
-            sizes = [size for pats, size in syns if all(p.search(part) for p in pats)]
+            sizes = [size for pats, size in syns
+                     if all(k in part and p.search(part) for k, p in pats)]
             if sizes:
                 found[code] = max(sizes)
         refined = {_IND[c].get("refines") for c in found}
@@ -142,6 +145,9 @@ class TargetRecord:
     value_end: int
     quote: str
     rule: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 # ------------------------------------------------------------------------------- resolving

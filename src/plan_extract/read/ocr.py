@@ -183,6 +183,27 @@ def confidence(layer: OcrLayer | None, start: int, end: int) -> float | None:
     return _mean(w.conf for w in _overlapping(layer, start, end))
 
 
+def box(layer: OcrLayer | None, start: int, end: int) -> tuple[int, float, float, float, float] | None:
+    """(page, x0, y0, x1, y1): where the source span ``[start, end)`` was printed — the box around
+    its OCR words on the page of the first one (a span running onto the next page keeps its first
+    page), in PDF points from that page's top-left corner; None when no OCR word overlaps it.
+
+    >>> layer = OcrLayer([WordSpan(0, 4, 1, 10, 20, 40, 30, 90.0), WordSpan(5, 9, 1, 45, 21, 80, 31, 70.0),
+    ...                   WordSpan(10, 14, 2, 10, 5, 30, 15, 80.0)], [1, 2], 300, "tesseract", 0.0, 0)
+    >>> box(layer, 2, 12), box(layer, 11, 12), box(layer, 20, 30)
+    ((1, 10, 20, 80, 31), (2, 10, 5, 30, 15), None)
+    """
+    if layer is None:
+        return None
+    words = _overlapping(layer, start, end)
+    if not words:
+        return None
+    page = words[0].page
+    on = [w for w in words if w.page == page]
+    return (page, min(w.x0 for w in on), min(w.y0 for w in on), max(w.x1 for w in on),
+            max(w.y1 for w in on))
+
+
 def _overlapping(layer: OcrLayer, start: int, end: int) -> list[WordSpan]:
     """Words overlapping ``[start, end)`` (words are sorted and disjoint: a bisection finds them)."""
     from bisect import bisect_left, bisect_right
