@@ -79,21 +79,20 @@ def _move_tone(m: "re.Match[str]") -> str:
     return unicodedata.normalize("NFC", first + tone) + bare
 
 
-_NEW_STYLE_TONE = re.compile(
-    r"(?<![\p{L}])(?<![qQ])((?:[hHtTkKlLnNxXsSđĐgGvVcCmMbBpPrR]|[tT][hH]|[kK][hH]|[nN][gG]|[cC][hH])?[oOuU])"
-    r"([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\p{L}])")
+_NEW_STYLE_TONE = re.compile(  # the onset sits in a lookbehind: the search starts at the vowel
+    r"(?<=(?<![\p{L}])(?<![qQ])(?P<onset>[hHtTkKlLnNxXsSđĐgGvVcCmMbBpPrR]|[tT][hH]|[kK][hH]|[nN][gG]|[cC][hH])?)"
+    r"([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\p{L}])")
 
 
 def _tone_repl(m: "re.Match[str]") -> str:
-    lead, vowel = m.group(1), m.group(2)
+    """The tone mark of a final "oa/oe/uy" moved onto its second vowel (the match is those two)."""
+    glide, vowel = m.group(2), m.group(3)
     v_base = unicodedata.normalize("NFD", vowel)[0].lower()
-    if lead[-1] in "oO" and v_base not in "ae":
+    if glide in "oO" and v_base not in "ae":
         return m.group()
-    if lead[-1] in "uU" and v_base != "y":
+    if glide in "uU" and v_base != "y":
         return m.group()
-    head = lead[:-1]
-    moved = _move_tone(re.match(r"(.)(.)", lead[-1] + vowel))
-    return head + moved
+    return _move_tone(re.match(r"(.)(.)", glide + vowel))
 
 
 def canonical_tones(text: str) -> str:
@@ -118,7 +117,7 @@ _BULLET = re.compile(r"(?m)^[ \t]*[\u2022\u25aa\u25cf\u25e6\u2023\u2043\uf0b7\uf
 _PIPE_ROW = re.compile(r"(?m)^[ \t]*\|.*$")
 _MD_SEPARATOR = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
-_GLUED_BOLD = re.compile(r"(?m)^([^\n]*?\p{Lu}[^\n]*?[\p{Lu}\p{N}\)\.:”\"])\*\*(?=\*?[\p{Lu}\p{N}“\"])")
+_GLUED_BOLD = re.compile(r"(?m)^(?=[^\n]*\*\*)([^\n]*?\p{Lu}[^\n]*?[\p{Lu}\p{N}\)\.:”\"])\*\*(?=\*?[\p{Lu}\p{N}“\"])")
 _GLUED_CAPS = re.compile(r"(?<=\p{Lu}{2}[.:]?)(?=(?:\d+\.)+\s+\p{Lu}\p{Ll})")
 _BOLD = re.compile(r"\*{2,3}")
 _ITALIC = re.compile(r"(?<![\*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\*\w])")
