@@ -15,6 +15,8 @@ from typing import Callable
 
 import regex as re
 
+from .rx import rx
+
 from .lang import load
 from .spans import OffsetMap
 
@@ -92,7 +94,7 @@ def _tone_repl(m: "re.Match[str]") -> str:
         return m.group()
     if glide in "uU" and v_base != "y":
         return m.group()
-    return _move_tone(re.match(r"(.)(.)", glide + vowel))
+    return _move_tone(rx(r"(.)(.)").match(glide + vowel))
 
 
 def canonical_tones(text: str) -> str:
@@ -204,11 +206,11 @@ _TERMINAL = re.compile(r"[.;:!?]\s*$|\./\.$")
 
 
 def _starts_lower(line: str) -> bool:
-    if re.match(r"^[a-zđ]\)", line):
+    if rx(r"^[a-zđ]\)").match(line):
         return False
-    if re.match(r"^-\s+\p{Ll}", line):  # a wrapped "- an ninh": a dash continuing a phrase
+    if rx(r"^-\s+\p{Ll}").match(line):  # a wrapped "- an ninh": a dash continuing a phrase
         return True
-    return bool(re.match(r"^[\p{Ll}\d(,;]", line)) and not LABEL.match(line)
+    return bool(rx(r"^[\p{Ll}\d(,;]").match(line)) and not LABEL.match(line)
 
 
 _INLINE_ITEM = re.compile(r"(?<=\S\s*)\((\d{1,2})\)[^()]*$")
@@ -230,12 +232,12 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
         return False
     if not blank and _continues_inline_list(a, b):
         return True
-    if re.match(r"^\p{Ll}", b) and not LABEL.match(b) and (not blank or re.search(r"[,;]\s*$", a)):
+    if rx(r"^\p{Ll}").match(b) and not LABEL.match(b) and (not blank or rx(r"[,;]\s*$").search(a)):
         # a paragraph never opens in lower case: "…trong Kế hoạch;" / "thực hiện các phong trào …"
         # is one clause list wrapped by the PDF (across a page break too)
-        return not re.match(r"^[a-zđ]\)", b)
-    if (not blank and re.search(r"[;,]\s*$", a) and len(last) >= 0.85 * wrap_width
-            and not LABEL.match(b) and not re.match(r"^(?:Căn cứ|Thực hiện|Xét)\b", b)):
+        return not rx(r"^[a-zđ]\)").match(b)
+    if (not blank and rx(r"[;,]\s*$").search(a) and len(last) >= 0.85 * wrap_width
+            and not LABEL.match(b) and not rx(r"^(?:Căn cứ|Thực hiện|Xét)\b").match(b)):
         return True  # a clause list wrapped right after its ";" ("…chuyển đổi số";" / "Phong trào …")
     if _TERMINAL.search(a):
         return False

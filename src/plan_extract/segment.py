@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from .rx import rx
+
 from .lang import load
 from .normalize import fold, is_table_row
 
@@ -77,7 +79,7 @@ def split_documents(lines: list[Line]) -> list[DocPart]:
     signed = False
     for i, line in enumerate(lines):
         t = line.text.strip()
-        if re.match(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.)", t) or t in ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
+        if rx(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.)").match(t) or t in ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
             signed = True
         if _DOC_TYPE_LINE.match(t):
             if parts[-1].type_line is None:
@@ -102,13 +104,13 @@ def _style(m: "re.Match[str]") -> str:
 
 
 def _number(label: str) -> int | None:
-    m = re.search(r"(\d+)\D*$", label)
+    m = rx(r"(\d+)\D*$").search(label)
     if m:
         return int(m.group(1))
-    if re.fullmatch(r"[a-zđ]\)", label):
+    if rx(r"[a-zđ]\)").fullmatch(label):
         return "abcdđefghijklmnopqrstuvwxyz".index(label[0]) + 1
     roman = label.rstrip(".")
-    if re.fullmatch(r"[IVXLC]+", roman):
+    if rx(r"[IVXLC]+").fullmatch(roman):
         vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
         total = 0
         for a, b in zip(roman, roman[1:] + " "):
@@ -131,13 +133,13 @@ def is_heading(style: str, rest: str, next_line: str | None, parent_kind: str) -
     if not rest or next_line is None:
         return False
     words = len(rest.split())
-    if re.search(r"[.;!?…]\s*$|\./\.$", rest) or words > 60:
+    if rx(r"[.;!?…]\s*$|\./\.$").search(rest) or words > 60:
         return False
-    if re.match(r"(?:Giao|Đề nghị|Yêu cầu)\s", rest):
+    if rx(r"(?:Giao|Đề nghị|Yêu cầu)\s").match(rest):
         return False
     if parent_kind == "targets" and _QUANTITY_HINT.search(rest):
         return False
-    if style in ("letter", "nv") and (words > 12 or re.search(r"[,;]", rest.rstrip(":"))):
+    if style in ("letter", "nv") and (words > 12 or rx(r"[,;]").search(rest.rstrip(":"))):
         return False
     return not _same_or_shallower(style, next_line)
 
@@ -230,7 +232,7 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
             _pop_to(stack, style, line.start)
         parent = stack[-1] if stack else None
         head = rest.strip().rstrip(":").strip()
-        if style == "dieu" and (len(head.split()) > 15 or re.search(r"[.;]$", head)):
+        if style == "dieu" and (len(head.split()) > 15 or rx(r"[.;]$").search(head)):
             head = ""
         kind = classify(head, parent.kind if parent else None) if head else (
             "other" if style == "dieu" else (parent.kind if parent else "other"))

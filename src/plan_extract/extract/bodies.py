@@ -24,6 +24,8 @@ from typing import Any, Iterable
 
 import regex
 
+from ..rx import rx
+
 from plan_extract.lang import load
 
 __all__ = ["BodyMatch", "find_bodies", "role_of", "canonical", "body_info", "fold"]
@@ -110,9 +112,9 @@ def _compose(text: str) -> tuple[str, list[int] | None]:
 @lru_cache(maxsize=8192)
 def _key(folded: str) -> str:
     """Lookup key of a folded surface form: dashes and spacing around punctuation don't count."""
-    s = re.sub(r"\s*-\s*", " ", folded)
-    s = re.sub(r"\s*([^\w\s])\s*", r"\1", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = rx(r"\s*-\s*").sub(" ", folded)
+    s = rx(r"\s*([^\w\s])\s*").sub(r"\1", s)
+    return rx(r"\s+").sub(" ", s).strip()
 
 
 # --------------------------------------------------------------------------- gazetteer
@@ -363,9 +365,9 @@ def _match_ok(m: Any, pats: _Patterns) -> bool:
 
 def _clean(mention: str) -> str:
     """Readable name for an unknown body: one space, " - " for dashes, capital first letter."""
-    s = re.sub(r"\s*[-\u2013\u2014]\s*", " - ", mention)
-    s = re.sub(r"\s*,\s*", ", ", s)
-    s = re.sub(r"\s+", " ", s).strip()
+    s = rx(r"\s*[-\u2013\u2014]\s*").sub(" - ", mention)
+    s = rx(r"\s*,\s*").sub(", ", s)
+    s = rx(r"\s+").sub(" ", s).strip()
     return s[:1].upper() + s[1:]
 
 
@@ -596,9 +598,9 @@ def _is_heading(f: str, line_start: int, head: int, tail: int) -> bool:
     """A mention list that fills a numbered heading line, or one closed by ':'."""
     nl = f.find("\n", tail)
     rest = f[tail : nl if nl >= 0 else len(f)]
-    if re.match(r"[\s]*:", rest):  # "Thủ trưởng các cơ quan, đơn vị:", not "Tham mưu cho X: …"
+    if rx(r"[\s]*:").match(rest):  # "Thủ trưởng các cơ quan, đơn vị:", not "Tham mưu cho X: …"
         before = f[line_start:head]
-        return bool(_INITIAL.match(before) or re.search(r",\s*\Z", before))
+        return bool(_INITIAL.match(before) or rx(r",\s*\Z").search(before))
     return bool(_NUMBERED.match(f[line_start:head])) and not rest.strip()
 
 

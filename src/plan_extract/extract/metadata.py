@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from ..rx import rx
+
 from ..lang import load
 from ..normalize import fold
 from ..segment import DocPart, Line, SectionNode
@@ -98,8 +100,7 @@ def _header_fields(header: list[Line], meta: Meta) -> None:
         if t.isupper() and not t.startswith(("CỘNG HÒA", "ĐỘC LẬP", "SỐ")) and "Độc lập" not in t:
             caps.append(t)
     issuer_caps = " ".join(c for c in caps if not c.startswith(("CỘNG HÒA", "VIỆT NAM")))
-    m = re.search(r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\s+(PHƯỜNG|XÃ|THÀNH PHỐ|TỈNH|ĐẶC KHU|QUẬN|HUYỆN)\s+([\p{Lu}\s\-]+?)\s*$",
-                  issuer_caps)
+    m = rx(r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)\s+(PHƯỜNG|XÃ|THÀNH PHỐ|TỈNH|ĐẶC KHU|QUẬN|HUYỆN)\s+([\p{Lu}\s\-]+?)\s*$").search(issuer_caps)
     if m:
         body = "Ủy ban nhân dân" if m.group(1).startswith("ỦY") else "Hội đồng nhân dân"
         level = m.group(2).lower()
@@ -110,7 +111,7 @@ def _header_fields(header: list[Line], meta: Meta) -> None:
 
 def _set_date(meta: Meta, d: "re.Match[str]") -> None:
     place = d.group("place").strip()
-    meta.place = re.sub(r"^(?:P\.|Phường|Xã|TP\.|Thành phố|Tp\.)\s*", "", place).strip()
+    meta.place = rx(r"^(?:P\.|Phường|Xã|TP\.|Thành phố|Tp\.)\s*").sub("", place).strip()
     y = d.group("y")
     mth, day = d.group("m"), d.group("d")
     if mth and mth.isdigit():
@@ -126,7 +127,7 @@ def _title(after_type: list[Line], meta: Meta) -> str:
     parts: list[str] = []
     for line in after_type[:6]:
         t = line.text.strip()
-        if (parts and _TITLE_STOP.match(t)) or (not parts and re.match(r"^(?:Căn cứ|[IVX]+\.)", t)) \
+        if (parts and _TITLE_STOP.match(t)) or (not parts and rx(r"^(?:Căn cứ|[IVX]+\.)").match(t)) \
                 or (parts and len(t) > 400):
             break
         parts.append(t)
@@ -140,10 +141,10 @@ def _attached(body: list[Line], meta: Meta, parent: Meta) -> None:
     issuer and takes its date from the attachment line."""
     meta.number, meta.symbol = "", ""
     text = meta.title
-    m = re.search(r"ngày\s*(?:\.{2,}|…|\d{1,2})?\s*/\s*(\d{1,2})\s*/\s*(\d{4})", text)
+    m = rx(r"ngày\s*(?:\.{2,}|…|\d{1,2})?\s*/\s*(\d{1,2})\s*/\s*(\d{4})").search(text)
     if m:
         meta.issue_date, meta.date_precision = f"{m.group(2)}-{int(m.group(1)):02d}", "month"
-    meta.title = re.sub(r"\s*\(Ban hành kèm theo[^)]*\)\s*$", "", text).strip()
+    meta.title = rx(r"\s*\(Ban hành kèm theo[^)]*\)\s*$").sub("", text).strip()
 
 
 def _issuer(body: list[Line], meta: Meta, parent: Meta | None) -> None:
@@ -203,7 +204,7 @@ def _signature(body: list[Line], meta: Meta) -> None:
 
 def _recipients(body: list[Line], sections: list[SectionNode]) -> list[str]:
     out: list[str] = []
-    start = next((i for i, l in enumerate(body) if re.match(r"^Nơi nhận\s*:?", l.text.strip())), None)
+    start = next((i for i, l in enumerate(body) if rx(r"^Nơi nhận\s*:?").match(l.text.strip())), None)
     if start is None:
         return out
     for line in body[start + 1:]:
@@ -214,8 +215,8 @@ def _recipients(body: list[Line], sections: list[SectionNode]) -> list[str]:
             if out:
                 break
             continue
-        out.append(re.sub(r"[;.,]+$", "", t.lstrip("- ").strip()))
-        if re.match(r"^-\s*Lưu\b", t):
+        out.append(rx(r"[;.,]+$").sub("", t.lstrip("- ").strip()))
+        if rx(r"^-\s*Lưu\b").match(t):
             break  # the archive line closes the list
     return out
 
@@ -241,7 +242,7 @@ def _theme(body: list[Line], meta: Meta, sections: list[SectionNode]) -> str:
 
 
 def _plan_year(meta: Meta) -> int | None:
-    years = [int(y) for y in re.findall(r"năm (\d{4})(?!\s*-)", meta.title)]
+    years = [int(y) for y in rx(r"năm (\d{4})(?!\s*-)").findall(meta.title)]
     if years:
         return years[-1] if len(years) == 1 else max(years)
     if meta.issue_date:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import regex as re
 
+from ..rx import rx
+
 from ..lang import load
 from ..model import WarningRecord
 from ..normalize import fold, is_table_row
@@ -165,7 +167,7 @@ def _kind(before: str, after: str) -> str:
 
 def _has_words(s: str) -> bool:
     """Whether a stretch holds indicator words, not only verbs ("Phấn đấu xây dựng", "Hoàn thành")."""
-    return bool(re.search(r"[^\W\d_]", _ACTION.sub(" ", fold(s).replace("*", ""))))
+    return bool(rx(r"[^\W\d_]").search(_ACTION.sub(" ", fold(s).replace("*", ""))))
 
 
 _VERBS = tuple(_DATA["verbs"])
@@ -190,7 +192,7 @@ def _indicator_after(s: str) -> str:
     """Indicator words written after a value ("03 trường đạt chuẩn quốc gia theo …")."""
     m = _AFTER_STOP.search(fold(s))
     s = s[: m.start()] if m else s
-    return _one_space(re.sub(r"^[^\w(]+", "", s).rstrip(" .;:-–").replace("*", ""))
+    return _one_space(rx(r"^[^\w(]+").sub("", s).rstrip(" .;:-–").replace("*", ""))
 
 
 def _quantities(clause: str) -> list[Quantity]:
@@ -307,7 +309,7 @@ def _content_cell(row: str) -> tuple[int, int] | None:
         lead = len(part) - len(part.lstrip())
         cells.append((pos + lead, pos + len(part.rstrip())))
         pos += len(part) + 1
-    s, e = max(cells, key=lambda c: len(re.findall(r"\p{L}+", row[c[0]:c[1]])))
+    s, e = max(cells, key=lambda c: len(rx(r"\p{L}+").findall(row[c[0]:c[1]])))
     return (s, e) if e > s and _has_value(row[s:e]) else None
 
 
@@ -449,7 +451,7 @@ class _ItemTargets:
             before, after = text[seg:c.start + es], text[c.start + ee:nxt]
             end = c.start + ee
             if not _has_words(before):  # value first: the indicator follows it
-                cut = re.search(r",\s*(?=\p{L}+\s)", after) if i + 1 < len(entries) else None
+                cut = rx(r",\s*(?=\p{L}+\s)").search(after) if i + 1 < len(entries) else None
                 end += cut.start() if cut else len(after.rstrip(" ,;."))
             prev = self._add(in_sub, seg, end, text[seg:nxt], q=q, rank=None if q else _RANK.search(c.text),
                              clause_start=c.start, before=before, after=after, prev=prev,
@@ -478,7 +480,7 @@ def _record(ctx, source_text: str, n: int, label: str, parent_id: str, in_task: 
     if q is not None and (bm := _BASELINE.match(text, end)
                           or _BASELINE_IN.search(text, clause_start + q.end, end)):
         baseline = bm.group("b").strip()
-        y = re.search(r"\d{4}", baseline)
+        y = rx(r"\d{4}").search(baseline)
         baseline_year = int(y.group()) if y else None
         end = max(end, bm.end("b"))
     valued = q is not None or rank is not None
@@ -619,7 +621,7 @@ def _scope(ctx, items: list[_Item], m: re.Match) -> tuple[int, int] | None:
 
 def _count_items(ctx, recs: list[TargetRecord], items: list[_Item]) -> tuple[int, list[str]]:
     """(number of items, their labels) of the records of one list."""
-    labels = sorted({re.sub(r"[a-z]$", "", r.label) if re.match(r"\d", r.label) else r.label
+    labels = sorted({rx(r"[a-z]$").sub("", r.label) if rx(r"\d").match(r.label) else r.label
                      for r in recs if r.label}, key=lambda x: (len(x), x))
     if labels:
         return len(labels), labels

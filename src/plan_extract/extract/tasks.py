@@ -24,6 +24,8 @@ from datetime import date
 
 import regex as re
 
+from ..rx import rx
+
 from ..lang import load
 from ..model import BodyRecord, DeadlineRecord, TaskRecord
 from ..normalize import fold, is_table_row
@@ -179,7 +181,7 @@ def assignment(text: str, start: int, end: int, issuer: str = "") -> Assignment:
     found = find_bodies(chunk)
     for m in found:
         if (body_info(m.name) or {}).get("kind") == "generic" and \
-                re.match(r"\s*:", chunk[m.end:]) and any(o.start > m.end for o in found):
+                rx(r"\s*:").match(chunk[m.end:]) and any(o.start > m.end for o in found):
             continue
         role = role_of(chunk, m)
         if role == "support" and m.name == issuer:
