@@ -278,3 +278,22 @@ def test_same_targets_in_every_format(stem: str, fmt: str) -> None:
         pytest.xfail(f"the {fmt} section tree differs from the .txt one (segmentation, see "
                      f"test_corpus.py::test_same_section_tree_in_every_format); targets follow it: {diff}")
     assert got == want, diff
+
+
+def test_indexed_indicator_classifier_equals_trying_every_synonym():
+    """classify_indicator finds keys in one pass; it must agree with trying every synonym's
+    patterns on the gold's indicator words and on random word salads made from them."""
+    import random
+
+    import yaml
+
+    from plan_extract.extract import targets as T
+
+    words = []
+    for f in sorted((Path(__file__).resolve().parents[1] / "gold").glob("*.yaml")):
+        g = yaml.safe_load(f.read_text(encoding="utf-8"))
+        words += [t.get("indicator") or "" for t in g.get("targets") or []]
+    vocab = " ".join(words).split()
+    rng = random.Random(7)
+    words += [" ".join(rng.choice(vocab) for _ in range(rng.randint(2, 14))) for _ in range(1500)]
+    assert [T.classify_indicator(w) for w in words] == [T._classify_by_patterns(w) for w in words]
