@@ -228,6 +228,9 @@ def ocr_mode() -> str:
     return mode
 
 
+_ODD_CHARS = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement and private-use characters
+
+
 def unusable_text(text: str) -> bool:
     """Whether a page's text layer is empty or garbage, so that OCR should read the page instead.
 
@@ -248,7 +251,7 @@ def unusable_text(text: str) -> bool:
     if len(visible) < MIN_PAGE_CHARS:
         return True
     cid = sum(len(m) for m in re.findall(r"\(cid:\d+\)", visible))
-    odd = sum(ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF for ch in visible)
+    odd = len(_ODD_CHARS.findall(visible))
     if (cid + odd) / len(visible) > MAX_BAD_SHARE:
         return True
     return syllable_score(text) < 0

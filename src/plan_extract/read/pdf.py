@@ -78,8 +78,12 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> SourceDoc:
             raise ReadError("encrypted PDF: it needs a password to open")
         raise ReadError(f"damaged PDF: it could not be opened ({exc})")
     try:
-        pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
-        ruled = [_has_rules(pdf[i]) for i in range(len(pdf))]
+        pages, ruled = [], []
+        for i in range(len(pdf)):  # each page is loaded once: loading costs as much as its text
+            page = pdf[i]
+            pages.append(_page_lines(page))
+            ruled.append(_has_rules(page))
+            page.close()
         to_ocr = _pages_to_ocr(pdf, pages)
     finally:
         pdf.close()
@@ -257,15 +261,20 @@ def _merge_overlaps(segs: list[_Seg]) -> list[_Seg]:
 def _group_lines(segs: list[_Seg]) -> list[_Line]:
     """Segments whose vertical extents overlap by more than half belong to one line."""
     lines: list[_Line] = []
+    extents: list[list[float]] = []  # [top, bottom] of each line, kept as segments join it
     for s in sorted(segs, key=lambda s: (-s.top, s.left)):
-        for line in lines[-3:]:
-            overlap = min(line.top, s.top) - max(line.bottom, s.bottom)
-            if overlap > 0.5 * min(s.top - s.bottom, line.top - line.bottom):
-                line.segs.append(s)
+        for k in range(max(0, len(lines) - 3), len(lines)):
+            top, bottom = extents[k]
+            overlap = min(top, s.top) - max(bottom, s.bottom)
+            if overlap > 0.5 * min(s.top - s.bottom, top - bottom):
+                lines[k].segs.append(s)
+                extents[k] = [max(top, s.top), min(bottom, s.bottom)]
                 break
         else:
             lines.append(_Line([s]))
-    lines.sort(key=lambda l: -l.top)
+            extents.append([s.top, s.bottom])
+    order = sorted(range(len(lines)), key=lambda k: -extents[k][0])
+    lines = [lines[k] for k in order]
     return _split_columns(lines)
 
 
