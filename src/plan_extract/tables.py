@@ -20,6 +20,7 @@ altered:
 from __future__ import annotations
 
 import dataclasses
+import operator
 import json
 import math
 import typing
@@ -79,15 +80,17 @@ def dtypes(name: str) -> dict[str, str]:
 
 def to_frames(plans: Iterable) -> dict[str, pd.DataFrame]:
     """One typed DataFrame per table from an iterable of ``Plan``s."""
-    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    getters = {name: operator.attrgetter(*columns(name)) for name in TABLES}
     for plan in plans:
-        for name in TABLES:
-            rows[name].extend(dataclasses.asdict(r) for r in plan.table(name))
+        for name in TABLES:  # records are flat: a row is its fields in order (no deep copy)
+            rows[name].extend(map(getters[name], plan.table(name)))
     return {name: frame(name, rows[name]) for name in TABLES}
 
 
-def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A table's DataFrame from row dicts, with the table's columns in order and typed."""
+def frame(name: str, rows: list[dict] | list[tuple]) -> pd.DataFrame:
+    """A table's DataFrame from row dicts (or tuples of the fields in order), with the table's
+    columns in order and typed."""
     return pd.DataFrame(rows, columns=columns(name)).astype(dtypes(name))
 
 
