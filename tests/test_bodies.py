@@ -100,7 +100,9 @@ def test_corpus_sizes() -> None:
 
 
 def _entries() -> list[dict]:
-    return load("bodies")["entries"]
+    from plan_extract.extract.bodies import gazetteer_entries
+
+    return gazetteer_entries()
 
 
 @pytest.mark.parametrize("entry", _entries(), ids=lambda e: e["name"])

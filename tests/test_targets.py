@@ -182,14 +182,14 @@ def test_count_inline_list_that_differs(tmp_path, monkeypatch) -> None:
     w = warnings[0]
     assert (w.stage, w.code, w.doc_id) == ("targets", "target_count_mismatch", plan.documents[0].doc_id)
     assert plan.source.text[w.start:w.end] == "với 04 chỉ tiêu"
-    assert "04" in w.message and "3 numbered items" in w.message and "1–3" in w.message
+    assert "04" in w.message and "danh sách có 3 mục đánh số" in w.message and "1–3" in w.message
 
 
 def test_count_announced_in_heading_counts_labels_not_values(tmp_path, monkeypatch) -> None:
     ok, _ = _warnings(tmp_path, monkeypatch, _plan_text(LIST, "II. CÁC CHỈ TIÊU CHỦ YẾU (03 chỉ tiêu)"))
     assert ok == []  # 4 targets, 3 numbered items
     bad, _ = _warnings(tmp_path, monkeypatch, _plan_text(LIST, "II. CÁC CHỈ TIÊU CHỦ YẾU (04 chỉ tiêu)"))
-    assert len(bad) == 1 and "missing: 3" in bad[0].message
+    assert len(bad) == 1 and "thiếu: 3" in bad[0].message
 
 
 def test_count_announced_before_the_targets_heading(tmp_path, monkeypatch) -> None:
@@ -243,7 +243,7 @@ def test_count_warning_on_a_seed_with_a_wrong_announcement(tmp_path, monkeypatch
     assert "với 09 chỉ tiêu" in text
     warnings, _ = _warnings(tmp_path, monkeypatch, text.replace("với 09 chỉ tiêu", "với 10 chỉ tiêu"))
     assert len(warnings) == 1
-    assert "9 numbered items" in warnings[0].message and "1–9" in warnings[0].message
+    assert "danh sách có 9 mục đánh số" in warnings[0].message and "1–9" in warnings[0].message
 
 
 # ----------------------------------------------------------------------- same in every format

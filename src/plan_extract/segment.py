@@ -17,7 +17,8 @@ from .lang import load
 from .normalize import fold, is_table_row
 
 _LABEL = re.compile(
-    r"^(?P<label>(?P<roman>[IVXLC]{1,6}\.)|(?P<dec>\d{1,2}(?:\.\d{1,2}){0,3}\.?)(?=\s)|(?P<letter>[a-zđ]\))|"
+    r"^(?P<label>(?P<part>(?:PHẦN|Phần)\s+(?:[IVXLC]{1,6}|\d{1,2}|(?:THỨ|thứ)\s+\w+)\s*[.:]?)(?=\s)|"
+    r"(?P<roman>[IVXLC]{1,6}\.)|(?P<dec>\d{1,2}(?:\.\d{1,2}){0,3}\.?)(?=\s)|(?P<letter>[a-zđ]\)|[a-zđ]\.(?=\s+\p{Lu}))|"
     r"(?P<paren>\(\d{1,3}\))|(?P<nv>Nhiệm vụ\s+\d+\s*[:.])|(?P<dieu>Điều\s+\d+\s*[.:]?))\s*")
 _UNLABELLED = re.compile(r"^(?P<h>Nơi nhận|PHỤ LỤC(?:\s+[IVX\d]+)?|Phụ lục(?:\s+[IVX\d]+)?)\s*:?\s*(?:$|\n)")
 DOC_TYPES = {
@@ -97,7 +98,7 @@ def split_documents(lines: list[Line]) -> list[DocPart]:
 def _style(m: "re.Match[str]") -> str:
     if m.group("dec"):
         return "dec%d" % (m.group("dec").rstrip(".").count(".") + 1)
-    for name in ("roman", "letter", "paren", "nv", "dieu"):
+    for name in ("part", "roman", "letter", "paren", "nv", "dieu"):
         if m.group(name):
             return name
     return ""
@@ -107,9 +108,13 @@ def _number(label: str) -> int | None:
     m = rx(r"(\d+)\D*$").search(label)
     if m:
         return int(m.group(1))
-    if rx(r"[a-zđ]\)").fullmatch(label):
+    if rx(r"[a-zđ][).]").fullmatch(label):
         return "abcdđefghijklmnopqrstuvwxyz".index(label[0]) + 1
-    roman = label.rstrip(".")
+    roman = rx(r"^(?:PHẦN|Phần)\s+").sub("", label).rstrip(".:").strip()
+    if roman.lower().startswith("thứ "):  # "PHẦN THỨ NHẤT"
+        ordinals = ["nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"]
+        word = roman.split()[-1].lower()
+        return ordinals.index(word) + 1 if word in ordinals else None
     if rx(r"[IVXLC]+").fullmatch(roman):
         vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
         total = 0
@@ -128,7 +133,7 @@ def is_heading(style: str, rest: str, next_line: str | None, parent_kind: str) -
         return False
     if style == "dieu":
         return True
-    if style == "roman":
+    if style in ("part", "roman"):
         return len(rest) < 250
     if not rest or next_line is None:
         return False
@@ -151,7 +156,7 @@ def _same_or_shallower(style: str, line: str) -> bool:
     other = _style(m)
     if other == style and _number(m.group("label").strip()) == 1:
         return False  # numbering restarts: a nested list ("3. Các chỉ tiêu:" then "1. …")
-    if other in ("roman", "dieu") or other == style:
+    if other in ("part", "roman", "dieu") or other == style:
         return True
     if style.startswith("dec") and other.startswith("dec"):
         return int(other[3:]) <= int(style[3:])
@@ -174,6 +179,9 @@ def classify(heading: str, parent_kind: str | None) -> str:
     if parent_kind == "implementation" and any(h.startswith(x) for x in data["assignee_starts"]):
         return "implementation"
     umbrella = [k for k in found if k in data["umbrella"]]
+    for rule in data.get("umbrella_sets") or []:
+        if set(umbrella) == set(rule["kinds"]):
+            return rule["kind"]
     if len(umbrella) >= 2 and not (set(umbrella) == {"tasks"}):
         if "thi đua" in h and len([k for k in umbrella if k != "tasks"]) < 2 and "nhiệm vụ" not in h:
             umbrella = [k for k in umbrella if k != "tasks"]
@@ -200,11 +208,16 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
     body = [l for l in lines if part.start <= l.start < part.end]
     stack: list[SectionNode] = []
     out: list[SectionNode] = []
+    targets_table = False  # inside a table of targets ("STT | Chỉ tiêu | ĐVT | … | Kế hoạch năm 2026")
     for i, line in enumerate(body):
         text = line.text.strip()
         nxt = body[i + 1].text if i + 1 < len(body) else None
+        if not is_table_row(text):
+            targets_table = False
+        elif not targets_table:
+            targets_table = _heads_targets_table(text)
         if " | " in text:
-            group = _table_group(text)
+            group = None if targets_table else _table_group(text)
             if group is not None:  # "I | NHIỆM VỤ VỀ …": a group row of a task table
                 _add_group(out, stack, part, line, text, *group)
                 continue
@@ -252,7 +265,30 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
     for node in out:
         if not node.end:
             node.end = part.end
+        if node.children:
+            node.kind = _with_subsections(node.heading, node.kind)
     return out
+
+
+def _with_subsections(heading: str, kind: str) -> str:
+    """The kind of a heading that has sections under it, where ``sections.yaml`` says it differs:
+    "II. MỤC TIÊU, CHỈ TIÊU" sets targets itself, but over "1. Mục tiêu tổng quát" and "2. Các
+    chỉ tiêu chủ yếu" it is the umbrella (content)."""
+    data = load("sections")
+    h = fold(heading)
+    found = {k for k, words in data["kinds"].items() if k in data["umbrella"] and any(w in h for w in words)}
+    for rule in data.get("umbrella_sets") or []:
+        if found == set(rule["kinds"]) and kind == rule["kind"] and rule.get("with_subsections"):
+            return rule["with_subsections"]
+    return kind
+
+
+def _heads_targets_table(row: str) -> bool:
+    """The header row of a table of targets: its group rows ("A | CHỈ TIÊU KINH TẾ") are not
+    sections (the targets extractor reads the table)."""
+    from .extract.target_tables import cells_of, header_columns
+
+    return header_columns([c.text for c in cells_of(row)]) is not None
 
 
 _GROUP_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-ZĐ])\.?$")
@@ -306,8 +342,11 @@ def _pop_to(stack: list[SectionNode], style: str, at: int) -> None:
         idx = len(styles) - 1 - styles[::-1].index(style)
         while len(stack) > idx:
             stack.pop().end = at
-    elif style == "roman" or style == "dieu":
+    elif style == "part":
         while stack:
+            stack.pop().end = at
+    elif style == "roman" or style == "dieu":  # a "PHẦN I." above stays open
+        while stack and stack[-1].style != "part":
             stack.pop().end = at
 
 

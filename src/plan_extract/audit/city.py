@@ -123,6 +123,8 @@ def city_from_store(store: Store) -> City | None:
     docs = sorted(store.city_docs(), key=lambda d: (d.plan_year or 0, d.issue_date))
     if not docs:
         return None
+    locality = _cited_city(store, docs)
+    docs = [d for d in docs if d.locality == locality]  # one city: never merge two provinces' plans
     city = City(name=docs[-1].locality, year=docs[-1].plan_year,
                 origin="; ".join(d.label() for d in docs))
     for d in docs:
@@ -148,6 +150,23 @@ def city_from_store(store: Store) -> City | None:
                 city.targets.append(CityTarget(code, cv, "compare", d.label(), d.source_path,
                                                d.doc_id, d.source_path, r["start"], r["end"], r["quote"]))
     return city
+
+
+def _cited_city(store: Store, docs: list) -> str:
+    """The locality of the city-level plans the other plans cite most (by the issuer named in their
+    references: "… của Ủy ban nhân dân thành phố Hải Phòng"); the latest city plan's on a tie."""
+    localities = {d.locality for d in docs if d.locality}
+    counts = {loc: 0 for loc in localities}
+    for d in store.docs.values():
+        if d.is_city:
+            continue
+        for r in store.rows("references", d.doc_id):
+            issuer = fold(r["cited_issuer"] or "")
+            for loc in localities:
+                if fold(loc) in issuer:
+                    counts[loc] += 1
+    latest = docs[-1].locality
+    return max(sorted(counts), key=lambda loc: (counts[loc], loc == latest), default=latest)
 
 
 def codes_named(row: dict) -> list[str]:

@@ -1,6 +1,8 @@
 """What every rule sees: the store, the city, the links, and helpers to word and ground findings."""
 from __future__ import annotations
 
+import regex as re
+
 from dataclasses import dataclass, field
 
 from ..lang import load
@@ -34,6 +36,24 @@ class Context:
     def doc(self, doc_id: str) -> Doc:
         return self.store.docs[doc_id]
 
+    def city_of(self, doc_id: str) -> str:
+        """The city or province a ward plan belongs to: the one named most often as the issuer of
+        the documents it cites ("… của Ủy ban nhân dân thành phố Hải Phòng"), else in its text;
+        a plan naming none takes the city of the other plans of its ward; "" when none does."""
+        doc = self.doc(doc_id)
+        own = self._own_city(doc)
+        if own or not doc.ward:
+            return own
+        others = [self._own_city(d) for d in self.store.ward_docs() if d.ward == doc.ward]
+        return city_named(f"tỉnh {c}" for c in others if c)
+
+    def _own_city(self, doc: Doc) -> str:
+        named = city_named(r["cited_issuer"] or "" for r in self.store.rows("references", doc.doc_id))
+        if named:
+            return named
+        text = self.store.text(doc)
+        return city_named([text[doc.start:doc.end]]) if text else ""
+
     def values(self, doc_id: str) -> list[tuple[dict, Value]]:
         """A document's targets with their normalized values (sub-targets inherit the parent's
         baseline)."""
@@ -59,3 +79,27 @@ class Context:
                             indicator_code=indicator_code, indicator=indicator, values=values,
                             explanation=spec["explanation"].format(**explain), quotes=list(quotes),
                             key=key)
+
+
+_CITY_NAME = re.compile(r"(?i:thành phố|tỉnh)\s+(\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3})")
+
+
+def city_named(issuers) -> str:
+    """The city or province most named in ``issuers`` (ties: the first named). A name followed by
+    another capitalized word ("Thành phố Hồ Chí Minh Năm 2026" in a title line) counts as the
+    shorter name seen elsewhere.
+
+    >>> city_named(["Ủy ban nhân dân thành phố Hải Phòng", "Thành ủy", "UBND Thành phố Hải Phòng"])
+    'Hải Phòng'
+    >>> city_named(["Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh Năm 2026"])
+    'Hồ Chí Minh'
+    >>> city_named(["Bộ Chính trị", "Ủy ban nhân dân phường", "Giao Ủy ban nhân dân thành phố"])
+    ''
+    """
+    found = [m.group(1) for issuer in issuers for m in _CITY_NAME.finditer(issuer)]
+    names = sorted(set(found), key=len)
+    counts: dict[str, int] = {}
+    for name in found:
+        short = next(n for n in names if name == n or name.startswith(n + " "))
+        counts[short] = counts.get(short, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else ""

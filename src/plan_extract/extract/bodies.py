@@ -19,8 +19,10 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import regex
 
@@ -206,13 +208,48 @@ class _Gazetteer:
     by_name: dict[str, dict]
 
 
+def _fill(value: Any, level: str) -> Any:
+    """``value`` with ``{level}`` replaced, inside strings, lists and variant mappings."""
+    if isinstance(value, str):
+        return value.replace("{level}", level)
+    if isinstance(value, list):
+        return [_fill(v, level) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, level) for k, v in value.items()}
+    return value
+
+
+def expand_entries(entries: Iterable[dict]) -> list[dict]:
+    """Gazetteer entries with their level templates expanded: an entry with ``levels: [tỉnh,
+    xã]`` and ``{level}`` in its name, variants and examples stands for one body per level.
+
+    >>> [e["name"] for e in expand_entries([{"name": "Công an {level}", "levels": ["tỉnh", "xã"],
+    ...                                       "level": "{level}", "variants": ["CA {level}"]}])]
+    ['Công an tỉnh', 'Công an xã']
+    """
+    out = []
+    for entry in entries:
+        if "levels" not in entry:
+            out.append(entry)
+            continue
+        base = {k: v for k, v in entry.items() if k != "levels"}
+        out.extend(_fill(base, level) for level in entry["levels"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def gazetteer_entries() -> list[dict]:
+    """The entries of ``lang/vi/bodies.yaml``, level templates expanded."""
+    return expand_entries(load("bodies")["entries"])
+
+
 @lru_cache(maxsize=None)
 def _gazetteer() -> _Gazetteer:
     """Compile bodies.yaml once: a word trie → one regex, and key → variant for resolving."""
     trie = _Trie()
     variants: dict[str, _Variant] = {}
     by_name: dict[str, dict] = {}
-    for entry in load("bodies")["entries"]:
+    for entry in gazetteer_entries():
         by_name[entry["name"]] = entry
         for spec in _variant_specs(entry):
             folded = fold(spec["form"])
@@ -470,9 +507,38 @@ def _find_cached(text: str) -> tuple[BodyMatch, ...]:
     return tuple(_find(text))
 
 
+_PLAN_LEVEL: ContextVar[str] = ContextVar("plan_level", default="")
+
+
+@contextmanager
+def plan_level(level: str) -> Iterator[None]:
+    """Inside this block, bare mentions resolve to the bodies of a plan issued at ``level``
+    (``relevel``): "Thường trực HĐND" in a province's plan is the province's."""
+    token = _PLAN_LEVEL.set(level or "")
+    try:
+        yield
+    finally:
+        _PLAN_LEVEL.reset(token)
+
+
 def find_bodies(text: str) -> list[BodyMatch]:
     """All body mentions in ``text``, in order, non-overlapping; the longest mention wins."""
-    return list(_find_cached(text))
+    found = _find_cached(text)
+    level = _PLAN_LEVEL.get()
+    if not level or level == "phường":
+        return list(found)
+    return [_relevelled(m, level) for m in found]
+
+
+def _relevelled(m: BodyMatch, level: str) -> BodyMatch:
+    if not m.known:
+        return m
+    name = relevel(m.name, m.mention, level)
+    if name == m.name:
+        return m
+    entry = body_info(name) or {}
+    return BodyMatch(m.start, m.end, m.mention, name, entry.get("abbreviation") or "",
+                     entry.get("level") or "", m.known, m.rule)
 
 
 def canonical(name_or_mention: str) -> str | None:
@@ -487,6 +553,36 @@ def canonical(name_or_mention: str) -> str | None:
 def body_info(name: str) -> dict | None:
     """The gazetteer entry (kind, level, variants …) of a canonical name."""
     return _gazetteer().by_name.get(name)
+
+
+_LEVEL_WORDS = ("phường", "xã", "thành phố", "tỉnh", "đặc khu")
+
+
+def relevel(name: str, mention: str, issuer_level: str) -> str:
+    """The body a bare mention means in a plan issued at ``issuer_level``.
+
+    Bare forms of bodies that every commune, ward, city and province has ("Thường trực HĐND",
+    "Chủ tịch", "Ủy ban MTTQ Việt Nam") resolve to the ward's body in the gazetteer; in a plan of
+    a province (or a commune) they mean the province's (the commune's). A mention that writes its
+    level keeps its body.
+
+    >>> relevel("Thường trực Hội đồng nhân dân phường", "TT HĐND", "tỉnh")
+    'Thường trực Hội đồng nhân dân tỉnh'
+    >>> relevel("Thường trực Hội đồng nhân dân phường", "TT HĐND phường", "tỉnh")
+    'Thường trực Hội đồng nhân dân phường'
+    >>> relevel("Thường trực Hội đồng nhân dân phường", "TT HĐND", "phường")
+    'Thường trực Hội đồng nhân dân phường'
+    """
+    if not issuer_level or issuer_level == "phường" or not name.endswith(" phường"):
+        return name
+    padded = " " + " ".join(fold(mention).split()) + " "
+    if any(f" {w} " in padded for w in _LEVEL_WORDS):
+        return name
+    other = name[: -len("phường")] + issuer_level
+    spelled = other.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân").replace(
+        "MTTQ", "Mặt trận Tổ quốc")  # "Chủ tịch UBND phường" → "Chủ tịch Ủy ban nhân dân tỉnh"
+    by_name = _gazetteer().by_name
+    return next((n for n in (other, spelled) if n in by_name), name)
 
 
 # --------------------------------------------------------------------------- roles

@@ -159,7 +159,7 @@ _CLAUSE_SPLIT = re.compile(r";\s*|\.\s+(?=\p{Lu})|:\s+(?=\p{Lu})|\.\s*$")
 _TRONG_DO = re.compile(r"[\s,]*trong đó\b", re.I)
 _CITED = re.compile(r"\b(?:theo|tại)\s+(?:Quyết định|Nghị quyết|Kế hoạch)\s+số")
 
-_ITEM = re.compile(r"^(?P<bullet>[-+•]\s*)?(?:\((?P<p>\d{1,3})\)|(?P<d>\d{1,3})\.(?!\d)|(?P<l>[a-zđ])\)"
+_ITEM = re.compile(r"^(?P<bullet>[-+•]\s*)?(?:\((?P<p>\d{1,3})\)|(?P<d>\d{1,3})\.(?!\d)|(?P<l>[a-zđ])(?:\)|\.(?=\s+\p{Lu}))"
                    r"|(?P<dd>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s+\p{Lu}))\s*")  # "(1)", "1.", "a)", "2.1."
 _BULLET = re.compile(r"^[-+•]\s*")
 _TRONG_DO_LINE = re.compile(r"^Trong đó\s*:?\s*$")
@@ -292,6 +292,8 @@ class _Item:
 
 def extract_targets(ctx, source_text: str) -> list[TargetRecord]:
     """All targets of one document (``ctx`` is a pipeline ``DocContext``)."""
+    from .target_tables import table_targets
+
     out: list[TargetRecord] = []
     for item in _items(ctx):
         parent_id = ""
@@ -299,12 +301,18 @@ def extract_targets(ctx, source_text: str) -> list[TargetRecord]:
             parent = next((t for t in reversed(out) if t.label == item.parent_label and not t.parent_target_id), None)
             parent_id = parent.target_id if parent else ""
         out.extend(_targets_of_item(ctx, source_text, item, parent_id, len(out)))
+    tabled = table_targets(ctx, source_text, len(out))  # "STT | Chỉ tiêu | ĐVT | … | Kế hoạch năm 2026"
+    if tabled:
+        out = sorted(out + tabled, key=lambda t: t.start)
     return out
 
 
 def _items(ctx) -> list[_Item]:
     """Target items of the document, in order."""
+    from .target_tables import table_rows
+
     text = ctx.norm.text
+    table_lines = {at for _, at, _ in table_rows(text, ctx.part.start, ctx.part.end)}
     items: list[_Item] = []
     pos = ctx.part.start
     last_label, in_trong_do, prev_line = "", False, ""
@@ -344,8 +352,12 @@ def _items(ctx) -> list[_Item]:
                 items.append(_Item("", start + lead + bullet.end(), end))
             elif not stripped.endswith(":") and _has_value(line):
                 items.append(_Item("", start + lead, end))
+            elif (cut := _before_lead_in(line)) and _has_value(line[:cut]):
+                items.append(_Item("", start + lead, start + cut))  # "…; SIPAS đạt trên 88%. Cụ thể như sau:"
             continue
         if is_table_row(line):
+            if start in table_lines:
+                continue  # a row of a targets table: target_tables reads it
             cell = _content_cell(line)
             if cell:
                 items.append(_Item("", start + cell[0], start + cell[1], in_task=True))
@@ -363,6 +375,23 @@ def _content_cell(row: str) -> tuple[int, int] | None:
         pos += len(part) + 1
     s, e = max(cells, key=lambda c: len(rx(r"\p{L}+").findall(row[c[0]:c[1]])))
     return (s, e) if e > s and _has_value(row[s:e]) else None
+
+
+def _before_lead_in(line: str) -> int:
+    """End of what a paragraph says before its closing lead-in sentence ("… Các chỉ tiêu cụ thể
+    như sau:"), or 0 when the paragraph is only a lead-in.
+
+    >>> line = "Phấn đấu SIPAS đạt trên 88%. Các chỉ tiêu cụ thể như sau:"
+    >>> line[:_before_lead_in(line)]
+    'Phấn đấu SIPAS đạt trên 88%.'
+    >>> _before_lead_in("Các chỉ tiêu chủ yếu năm 2026:")
+    0
+    """
+    body = line.rstrip()
+    if not body.endswith(":"):
+        return 0
+    cut = max(body.rfind(". ", 0, len(body) - 1), body.rfind("; ", 0, len(body) - 1))
+    return cut + 1 if cut > 0 else 0
 
 
 def _has_value(line: str) -> bool:
@@ -598,6 +627,7 @@ _NOT_BEFORE = re.compile("(?:" + "|".join(
 _NOT_AFTER = re.compile(r"\s*(?:" + "|".join(
     _words([w]) if w[0].isalpha() else re.escape(w) for w in _COUNT["not_after"]) + ")")
 _BREAKDOWN = re.compile(_words(_COUNT["breakdown"]))
+_SUBSET_AFTER = re.compile(_words(_COUNT["subset_after"]))
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
@@ -613,8 +643,11 @@ def _announcements(text: str, start: int = 0, end: int | None = None) -> list[re
     out = []
     for m in _ANNOUNCE.finditer(f, start, end):
         head = f[max(start, m.start("n") - 30):m.start("n")]
-        if _NOT_BEFORE.search(head) or _NOT_AFTER.match(f, m.end()):
-            continue
+        if _NOT_BEFORE.search(head) or _NOT_AFTER.match(f, m.end()) or "\n" in m.group():
+            continue  # ("Đề án 06" ending a heading, then "Chỉ tiêu 6: …": no announcement)
+        stop = _SENTENCE_END.search(f, m.end(), end)
+        if _SUBSET_AFTER.search(f, m.end(), stop.start() if stop else end):
+            continue  # "22 chỉ tiêu …, trong đó tập trung các chỉ tiêu sau:" — the list is a part
         ends = list(_SENTENCE_END.finditer(f, start, m.start("n")))
         if _BREAKDOWN.search(f, ends[-1].end() if ends else start, m.start("n")):
             continue  # "…, trong đó 7 chỉ tiêu kinh tế": a breakdown of an announced total
@@ -683,15 +716,19 @@ def _count_items(ctx, recs: list[TargetRecord], items: list[_Item]) -> tuple[int
 
 
 def _message(announced: str, quote: str, found: int, labels: list[str]) -> str:
-    """Plain-words message: what the plan says, what was found, which numbers are off."""
-    msg = f"The plan announces {announced} targets (“{quote.strip()}”) but "
-    msg += {0: "no numbered item was found in its list",
-            1: "1 numbered item was found in its list"}.get(found, f"{found} numbered items were found in its list")
+    """Plain-words message, in Vietnamese for the office that reads it: what the plan announces,
+    what its list holds, which numbers are off.
+
+    >>> _message("09", "với 09 chỉ tiêu", 8, ["1", "2", "3", "4", "6", "7", "8", "9"])
+    'Kế hoạch công bố 09 chỉ tiêu (“với 09 chỉ tiêu”) nhưng danh sách có 8 mục đánh số (mục 1–4, 6–9; thiếu: 5). Cần đối chiếu danh sách với số đã công bố.'
+    """
+    msg = f"Kế hoạch công bố {announced} chỉ tiêu (“{quote.strip()}”) nhưng "
+    msg += "danh sách không có mục đánh số nào" if found == 0 else f"danh sách có {found} mục đánh số"
     nums = sorted(int(x) for x in labels if x.isdigit())
     if nums:
         missing = [str(k) for k in range(1, nums[-1] + 1) if k not in nums]
-        msg += f" (items {_ranges(nums)}" + (f"; missing: {', '.join(missing)}" if missing else "") + ")"
-    return msg + ". Check the list against the announced number."
+        msg += f" (mục {_ranges(nums)}" + (f"; thiếu: {', '.join(missing)}" if missing else "") + ")"
+    return msg + ". Cần đối chiếu danh sách với số đã công bố."
 
 
 def _ranges(nums: list[int]) -> str:

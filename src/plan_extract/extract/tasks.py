@@ -38,7 +38,7 @@ _DATA = load("tasks")
 TASK_KINDS = frozenset(_DATA["task_kinds"])
 ROLES = ("lead", "support", "report_to", "via")
 _MARKER = re.compile(
-    r"^\s*(?:(?P<label>[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?\)?|[a-zđ]\)|\(\d{1,3}\)|\([a-zđ]\)"
+    r"^\s*(?:(?P<label>[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?\)?|[a-zđ]\)|[a-zđ]\.(?=\s+\p{Lu})|\(\d{1,3}\)|\([a-zđ]\)"
     r"|Nhiệm vụ\s+\d+\s*[:.]?)|(?P<bullet>[-+•–*]))\s*")
 _ARTICLE = re.compile(r"^Điều\s+\d+")
 _SUPPORT_OPENING = re.compile(r"^\s*(?:tham gia\s+)?phối (?:kết )?hợp(?!\w)(?!\s+(?:chặt chẽ\s+)?với)", re.I)

@@ -12,27 +12,35 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from ...normalize import fold
 from ..context import CONF, Context
 from ..model import Finding, MatrixCell
 from ..values import Value, display, indicator_label, number_vi, variant_label
 
 
 def _ward_values(ctx: Context) -> dict[tuple, dict[str, list[tuple[dict, Value]]]]:
-    """{measure key: {ward: [(row, value)]}} over the ward plans."""
+    """{(city, measure key): {ward: [(row, value)]}} over the ward plans: wards are compared
+    only with the wards of their own city or province (``Context.city_of``)."""
     out: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for doc in sorted(ctx.store.ward_docs(), key=lambda d: d.doc_id):
+        city = ctx.city_of(doc.doc_id)
         pairs = [(r, v) for r, v in ctx.values(doc.doc_id) if v.code and v.numeric and v.bound is not None]
         listed = {(v.code, v.variant) for r, v in pairs if not r["in_task"]}
         for r, v in pairs:
             if r["in_task"] and (v.code, v.variant) in listed:
                 continue
-            out[(v.code, v.variant, v.kind, v.unit, v.baseline_key, v.target_year)][doc.ward].append((r, v))
+            out[(city, (v.code, v.variant, v.kind, v.unit, v.baseline_key, v.target_year))][doc.ward].append((r, v))
     return out
 
 
 def _name(code: str, variant: str) -> str:
     name = indicator_label(code)
     return f"{name} ({variant_label(code, variant)})" if variant else name
+
+
+def _same_city(ctx: Context, city_name: str) -> bool:
+    """Is the audited city (``--against`` or the city plans in the store) these wards' city?"""
+    return not city_name or fold(ctx.city.name or "") == fold(city_name)
 
 
 def _city_value(ctx: Context, key: tuple) -> Value | None:
@@ -51,7 +59,8 @@ def cross_ward_spread(ctx: Context) -> list[Finding]:
     """Fill ``ctx.matrix`` and flag the measures whose ward targets spread by the threshold."""
     out = []
     conf = CONF["cross_ward"]
-    for key, per_ward in sorted(_ward_values(ctx).items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+    for (city_name, key), per_ward in sorted(_ward_values(ctx).items(),
+                                             key=lambda kv: (kv[0][0], tuple(str(x) for x in kv[0][1]))):
         code, variant, kind, unit, _, year = key
         name = _name(code, variant)
         firsts = {w: pairs[0] for w, pairs in per_ward.items()}
@@ -64,7 +73,7 @@ def cross_ward_spread(ctx: Context) -> list[Finding]:
                 flagged = True
                 med = statistics.median(bounds.values())
                 outliers = {w for w, b in bounds.items() if abs(b - med) > threshold / 2}
-        city = _city_value(ctx, key)
+        city = _city_value(ctx, key) if ctx.city is not None and _same_city(ctx, city_name) else None
         for w, (r, v) in sorted(firsts.items()):
             ctx.matrix.append(MatrixCell(
                 code, name, variant, kind, unit, year, w, r["doc_id"], v.bound,
