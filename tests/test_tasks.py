@@ -121,7 +121,7 @@ TABLE_PLAN = (
     "| 2 | Công khai thủ tục hành chính tại bộ phận một cửa | | Trung tâm Phục vụ Hành chính công | Thường xuyên |\n"
     "| II | NHIỆM VỤ VỀ CHÍNH QUYỀN SỐ | | | |\n"
     "| 3 | Tập huấn kỹ năng số | | Đoàn Thanh niên phường | Năm học 2025-2026 |\n"
-    "| 4 | Số hóa hồ sơ hộ tịch | Phòng Văn hóa - Xã hội; Tổ công nghệ số cộng đồng | Công an phường | Trước ngày 30/9/2026 |\n"
+    "| 4 | Số hóa hồ sơ hộ tịch | Phòng Văn hóa - Xã hội; Tổ công tác số hóa phường | Công an phường | Trước ngày 30/9/2026 |\n"
 )
 
 
@@ -135,14 +135,14 @@ def test_task_table_rows(tmp_path: Path) -> None:
     assert [t.lead for t in rows] == [
         "Văn phòng HĐND và UBND", "Văn phòng HĐND và UBND",  # the empty cell continues the one above
         "",  # a group row ends the merge
-        "Phòng Văn hóa - Xã hội;Tổ công nghệ số cộng đồng"]
+        "Phòng Văn hóa - Xã hội;Tổ công tác số hóa phường"]
     assert rows[3].support == "Công an phường"
     deadlines = {d.deadline_id: d for d in plan.deadlines}
     assert (deadlines[rows[0].deadline_id].date_start, deadlines[rows[0].deadline_id].date_end) == ("2026-04-01", "2026-06-30")
     assert rows[1].deadline_id == ""  # "Thường xuyên" is no deadline
     assert deadlines[rows[3].deadline_id].kind == "before"
     assert deadlines[rows[2].deadline_id].date_end == "2026-05-31"  # the school year, in the time column
-    unknown = [b for b in plan.bodies if b.mention == "Tổ công nghệ số cộng đồng"]
+    unknown = [b for b in plan.bodies if b.mention == "Tổ công tác số hóa phường"]  # not in the gazetteer
     assert unknown and unknown[0].known is False and unknown[0].role == "lead"
     for t in rows:
         assert plan.source.text[t.start:t.end] == t.quote

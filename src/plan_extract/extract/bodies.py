@@ -347,6 +347,7 @@ class _Patterns:
     not_after: frozenset[str]
     reject_names: frozenset[str]
     levels: dict[str, str]
+    standalone: frozenset[str] = frozenset()  # heads that name a body on their own ("Ban Chỉ đạo")
 
 
 @lru_cache(maxsize=None)
@@ -381,6 +382,7 @@ def _patterns() -> _Patterns:
         not_after=frozenset(fold(w) for w in cfg["not_after"]),
         reject_names=frozenset(fold(n) for n in cfg["reject_names"]),
         levels=dict(cfg["levels"]),
+        standalone=frozenset(fold(h) for h in cfg["standalone"]),
     )
 
 
@@ -424,8 +426,19 @@ def _pattern_matches(text: str, folded: str) -> list[tuple[int, int, str, str]]:
         pos = m.end()
         rule = pats.rules.get(fold(m.group("head")), "pattern:other")
         level = pats.levels.get(m.group("level") or "", "")
-        out.append((m.start(), m.end(), rule, level))
+        end = m.end()
+        if fold(m.group("head")) in pats.standalone and not level:
+            tail = _NAMED_TO_LEVEL.match(folded, end)
+            if tail is not None:  # "Ban Chỉ đạo chuyển đổi số phường", "Tổ công tác triển khai Đề án 06 phường"
+                end, level = tail.end(), pats.levels.get(tail.group("level"), "")
+                pos = end
+        out.append((m.start(), end, rule, level))
     return out
+
+
+# words naming what a Ban Chỉ đạo / Tổ công tác is for, up to its level word, in folded text
+_NAMED_TO_LEVEL = regex.compile(
+    r"(?:\s+(?!(?:các|những|và|của|với|cho|tại|trên|theo|về)(?!\w))[\w]+){1,6}?\s+(?P<level>phường|xã|tỉnh|thành phố)(?!\w)")
 
 
 # --------------------------------------------------------------------------- place names
@@ -474,13 +487,25 @@ def _select(cands: list[tuple[int, int, int, Any]], n: int) -> list[tuple[int, i
     return sorted(chosen, key=lambda c: c[0])
 
 
+# what may follow a known body's name inside a longer unknown-looking name: its place
+# ("Sở Tài chính Hà Nội", "Sở Tài chính tỉnh Nghệ An", "Thuế cơ sở 4 tỉnh Nghệ An")
+_PLACE_TAIL = regex.compile(r"\s+(?:tỉnh|thành phố|TP\.?|Thành phố|Tỉnh)(?:\s+\p{Lu}[\p{L}\p{M}]*){0,4}"
+                            r"|(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}")
+
+
 def _candidates(composed: str) -> list[tuple[int, int, int, Any]]:
     """Gazetteer (priority 0) and pattern (priority 1) candidates, place names included."""
     folded = fold(composed)
     raw: list[tuple[int, int, int, Any]] = [
         (s, e, 0, entry) for s, e, entry in _gazetteer_matches(composed, folded)
     ]
-    raw += [(s, e, 1, (rule, lvl)) for s, e, rule, lvl in _pattern_matches(composed, folded)]
+    known_at = {s: (e, entry) for s, e, entry in ((c[0], c[1], c[3]) for c in raw)}
+    for s, e, rule, lvl in _pattern_matches(composed, folded):
+        known = known_at.get(s)
+        if known is not None and known[0] < e and _PLACE_TAIL.fullmatch(composed, known[0], e):
+            raw.append((s, e, 0, known[1]))  # "Sở Tài chính Hà Nội": the known body, at its place
+        else:
+            raw.append((s, e, 1, (rule, lvl)))
     starts = {c[0] for c in raw}
     return [(s, _extend_place(composed, folded, s, e, starts), p, d) for s, e, p, d in raw]
 

@@ -386,4 +386,24 @@ def find_deadlines(text: str, plan_year: int | None = None) -> list[DeadlineMatc
             date_end=None if v.invalid else _iso(v.end),
             recurrence=v.recurrence, rule=name, year_inferred=v.inferred,
         ))
+    return _drop_restated_cadence(text, out)
+
+
+def _drop_restated_cadence(text: str, found: list[DeadlineMatch]) -> list[DeadlineMatch]:
+    """"hằng quý, chậm nhất ngày 20 của tháng cuối quý" is one cadence: the day in the last month
+    only says when in the quarter, so it is dropped after a recurring match of the same cadence
+    in the same clause.
+
+    >>> [m.text for m in find_deadlines("hằng quý, chậm nhất ngày 20 của tháng cuối quý", 2026)]
+    ['hằng quý']
+    >>> [m.text for m in find_deadlines("gửi Sở Nội vụ trước ngày 10 của tháng cuối quý", 2026)]
+    ['tháng cuối quý']
+    """
+    out: list[DeadlineMatch] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (m.rule == "recurring_last_month" and prev is not None and prev.kind == "recurring"
+                and prev.recurrence == m.recurrence and not any(c in text[prev.end:m.start] for c in ";.")):
+            continue
+        out.append(m)
     return out
