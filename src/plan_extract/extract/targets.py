@@ -463,6 +463,24 @@ def _targets_of_item(ctx, source_text: str, item: _Item, parent_id: str, n0: int
     return found.out
 
 
+_COUNT_CUE = re.compile("(?:" + _words(_DATA["in_task_count_cues"]) + r")\s*$")
+_ACTIVITY_UNITS = {" ".join(fold(u).split()) for u in _DATA["activity_units"]}
+
+
+def _counted_result(clause: str, q: Quantity) -> bool:
+    """A count of results the clause sets ("có thêm 01 trường", "trồng mới 550 cây xanh").
+
+    >>> from plan_extract.extract.quantities import find_quantities
+    >>> t = "phấn đấu có thêm 01 trường đạt chuẩn quốc gia"
+    >>> _counted_result(t, find_quantities(t)[0])
+    True
+    >>> t = "tổ chức 02 hội nghị"
+    >>> _counted_result(t, find_quantities(t)[0])
+    False
+    """
+    return bool(q.unit) and q.unit != "%" and bool(_COUNT_CUE.search(fold(clause[:q.start]).rstrip()))
+
+
 def _entries(c: _Clause, qs: list[Quantity], rank: re.Match | None,
              in_task: bool) -> list[tuple[int, int, Quantity | None]]:
     """(start, end, quantity or None for the rank) of each value of a clause, in order."""
@@ -470,9 +488,10 @@ def _entries(c: _Clause, qs: list[Quantity], rank: re.Match | None,
         qs = [q for q in qs if q.start < rank.start() or q.start >= rank.end()]
         qs = [q for q in qs if not (q.start >= rank.end() and q.unit in ("", "phường"))]
     if in_task:  # in task text only outcome levels are targets, not counts of activities
-        if not _IN_TASK_CUE.search(fold(c.text)):
-            return []
-        qs = [q for q in qs if q.unit == "%" or q.comparator in (">=", ">", "range")]
+        cued = bool(_IN_TASK_CUE.search(fold(c.text)))
+        qs = [q for q in qs if (q.unit == "%" and (cued or q.value == 100))
+              or (cued and q.comparator in (">=", ">", "range"))
+              or (_counted_result(c.text, q) and q.unit not in _ACTIVITY_UNITS)]
     entries = [(rank.start(), rank.end(), None)] if rank else []
     return sorted(entries + [(q.start, q.end, q) for q in qs], key=lambda e: e[0])
 
@@ -664,10 +683,13 @@ def count_warnings(ctx, records: list[TargetRecord]) -> list[WarningRecord]:
     Items are counted by their labels ("2a" counts with "2"); an unnumbered list counts its items.
     """
     text = ctx.norm.text
+    announced = _announcements(text, ctx.part.start, ctx.part.end)
+    if not announced:
+        return []  # most plans announce no count: spare finding the items again
     recs = [r for r in records if r.doc_id == ctx.doc_id and not r.in_task]
     items = [i for i in _items(ctx) if not i.in_task]
     out = []
-    for m in _announcements(text, ctx.part.start, ctx.part.end):
+    for m in announced:
         scope = _scope(ctx, items, m)
         if scope is None:
             continue
