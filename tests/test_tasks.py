@@ -181,3 +181,30 @@ def test_signing_body(tmp_path: Path) -> None:
     plan = _plan(tmp_path, {"id": "signer", "text": "III. TỔ CHỨC THỰC HIỆN\nGiao Công an phường chủ trì.\n"})
     signers = [(b.mention, b.name, b.level) for b in plan.bodies if b.role == "signer"]
     assert signers == [("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân phường", "phường")]
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "corpus").glob("*/*.txt")),
+                         ids=lambda p: p.stem[:40])
+def test_bodies_of_a_paragraph_are_the_documents_bodies_inside_it(path: Path) -> None:
+    """extract_tasks finds bodies once per document and gives each paragraph those inside it: that
+    must equal finding them in the paragraph alone."""
+    import sys
+
+    from plan_extract.extract.bodies import find_bodies
+    from plan_extract.extract.tasks import _within, paragraphs
+
+    extract = sys.modules["plan_extract.extract"]
+    seen = []
+    original = extract.plan_items
+    try:
+        extract.plan_items = lambda plan, ctx: (seen.append(ctx), original(plan, ctx))
+        process(path)
+    finally:
+        extract.plan_items = original
+    assert seen
+    for ctx in seen:
+        text, off = ctx.norm.text, ctx.part.start
+        whole = find_bodies(text[off:ctx.part.end])
+        for p in paragraphs(ctx):
+            alone = find_bodies(text[p.start:p.end])
+            assert _within(whole, p.start - off, p.end - off) == alone, text[p.start:p.end][:80]

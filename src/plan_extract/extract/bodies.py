@@ -750,7 +750,8 @@ def _role_text(text: str) -> tuple[str, list[int] | None, str]:
     return composed, src, fold(composed).replace("*", " ").replace("_", " ")
 
 
-def role_of(text: str, match: BodyMatch, clause_start: int | None = None) -> str:
+def role_of(text: str, match: BodyMatch, clause_start: int | None = None,
+            spans: list[BodyMatch] | None = None) -> str:
     """Role of ``match`` from the cue words around it (or around its list) in its sentence.
 
     "lead" | "support" | "report_to" | "via" | "mentioned". Cues are tried in the order of
@@ -765,7 +766,8 @@ def role_of(text: str, match: BodyMatch, clause_start: int | None = None) -> str
     start, end = to_c(match.start), to_c(match.end)
     cs = None if clause_start is None else to_c(clause_start)
     ws, we = _window(composed, start, end, cs)
-    spans = [(to_c(b.start), to_c(b.end)) for b in _find_cached(text)]
+    bodies = _find_cached(text) if spans is None else spans  # the caller's, when it has them
+    spans = [(to_c(b.start), to_c(b.end)) for b in bodies]
     spans = [(s, e) for s, e in spans if s >= ws and e <= we]
     fw = f[:we]  # the sentence's end is the end of the world for the cue regexes
     head, tail = _list_bounds(fw, spans, ws, start, end)

@@ -170,20 +170,22 @@ def paragraphs(ctx) -> list[Paragraph]:
     return out
 
 
-def assignment(text: str, start: int, end: int, issuer: str = "") -> Assignment:
+def assignment(text: str, start: int, end: int, issuer: str = "",
+               found: list[BodyMatch] | None = None) -> Assignment:
     """Bodies named in ``text[start:end]`` with the roles their cue words give them.
 
     A generic collective that only announces a list ("Giao các đơn vị: Phòng Kinh tế …; Công an
-    phường") is not itself assigned: the bodies listed are.
+    phường") is not itself assigned: the bodies listed are. ``found``: the bodies of the chunk
+    when the caller has them already (offsets in the chunk), else they are looked up.
     """
     a = Assignment()
     chunk = text[start:end]
-    found = find_bodies(chunk)
+    found = find_bodies(chunk) if found is None else found
     for m in found:
         if (body_info(m.name) or {}).get("kind") == "generic" and \
                 rx(r"\s*:").match(chunk[m.end:]) and any(o.start > m.end for o in found):
             continue
-        role = role_of(chunk, m)
+        role = role_of(chunk, m, spans=found)
         if role == "support" and m.name == issuer:
             continue  # "phối hợp chặt chẽ với Ủy ban nhân dân phường": the plan's own issuer
         a.add(m, role, start)
@@ -324,6 +326,9 @@ def extract_tasks(ctx, source_text: str) -> TaskOutput:
     item: Assignment | None = None          # the labelled item that assigns to what follows it
     item_section = None
     item_task, followers = -1, []           # its task's index; do its followers open with "Phối hợp"?
+    # the bodies of the whole document, found once: a paragraph's are those inside it (the same
+    # as finding them in the paragraph alone: matches never cross a paragraph's edges)
+    doc_bodies = find_bodies(text[ctx.part.start:ctx.part.end])
     for p in paragraphs(ctx):
         sec = p.section
         # deadlines of the headings above this paragraph (once each)
@@ -343,7 +348,8 @@ def extract_tasks(ctx, source_text: str) -> TaskOutput:
             _settle(b.out, item_task, followers)
             item, item_section, item_task, followers = None, sec, -1, []
         task_id = f"{ctx.doc_id}:k{len(b.out.tasks) + 1}"
-        own = assignment(text, p.start, p.end, issuer)
+        own = assignment(text, p.start, p.end, issuer, found=_within(doc_bodies, p.start - ctx.part.start,
+                                                                 p.end - ctx.part.start))
         if p.article and not (own.has_lead() or _ARTICLE_CUES.search(text[p.start:p.end])):
             continue
         a = own
@@ -365,6 +371,21 @@ def extract_tasks(ctx, source_text: str) -> TaskOutput:
     table_tasks(ctx, b, year)
     _document_bodies(ctx, b)
     return b.out
+
+
+def _within(found: list[BodyMatch], start: int, end: int) -> list[BodyMatch]:
+    """The matches of ``found`` inside ``[start, end)``, with offsets from ``start``."""
+    from bisect import bisect_left
+
+    i = bisect_left([m.start for m in found], start)
+    out = []
+    for m in found[i:]:
+        if m.start >= end:
+            break
+        if m.end <= end:
+            out.append(BodyMatch(m.start - start, m.end - start, m.mention, m.name, m.abbreviation,
+                                 m.level, m.known, m.rule))
+    return out
 
 
 def _document_bodies(ctx, b: _Builder) -> None:
