@@ -9,6 +9,7 @@ reported in source coordinates (``NormText.source_span``).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from array import array
 from dataclasses import dataclass
 from typing import Callable
@@ -103,9 +104,21 @@ def canonical_tones(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Matching key of the same length: NFC, canonical tone marks, lower case, dashes unified."""
+    """Matching key of the same length: NFC, canonical tone marks, lower case, dashes unified.
+
+    A whole document is folded by several extractors: long texts are folded once (memoized).
+    """
+    return _fold_long(text) if len(text) > 2000 else _fold(text)
+
+
+def _fold(text: str) -> str:
     t = canonical_tones(unicodedata.normalize("NFC", text)).lower()
     return t.translate(_DASHES)
+
+
+@lru_cache(maxsize=16)
+def _fold_long(text: str) -> str:
+    return _fold(text)
 
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
