@@ -24,6 +24,7 @@ class Context:
     matrix: list[MatrixCell] = field(default_factory=list)
     theme_checks: list[ThemeCheck] = field(default_factory=list)
     _values: dict[str, list[tuple[dict, Value]]] = field(default_factory=dict)
+    _own_cities: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, store: Store, city: City | None) -> "Context":
@@ -48,11 +49,15 @@ class Context:
         return city_named(f"tỉnh {c}" for c in others if c)
 
     def _own_city(self, doc: Doc) -> str:
-        named = city_named(r["cited_issuer"] or "" for r in self.store.rows("references", doc.doc_id))
-        if named:
-            return named
-        text = self.store.text(doc)
-        return city_named([text[doc.start:doc.end]]) if text else ""
+        """The city a document names itself (memoized: ``city_of`` asks it for every plan of a
+        ward, for every plan of that ward)."""
+        if doc.doc_id not in self._own_cities:
+            named = city_named(r["cited_issuer"] or "" for r in self.store.rows("references", doc.doc_id))
+            if not named:
+                text = self.store.text(doc)
+                named = city_named([text[doc.start:doc.end]]) if text else ""
+            self._own_cities[doc.doc_id] = named
+        return self._own_cities[doc.doc_id]
 
     def values(self, doc_id: str) -> list[tuple[dict, Value]]:
         """A document's targets with their normalized values (sub-targets inherit the parent's

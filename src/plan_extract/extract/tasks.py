@@ -379,7 +379,7 @@ def _within(found: list[BodyMatch], start: int, end: int) -> list[BodyMatch]:
     """The matches of ``found`` inside ``[start, end)``, with offsets from ``start``."""
     from bisect import bisect_left
 
-    i = bisect_left([m.start for m in found], start)
+    i = bisect_left(found, start, key=lambda m: m.start)  # found is in text order
     out = []
     for m in found[i:]:
         if m.start >= end:
