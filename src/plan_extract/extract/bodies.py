@@ -70,7 +70,6 @@ _TONE_RE = re.compile("|".join(_TONE_MOVES))
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _SPACES = "\u00a0\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 _ODD = {"đ": "d", **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}}
-_ODD_RE = re.compile("[" + "".join(_ODD) + "]")
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 
@@ -78,14 +77,16 @@ def fold(text: str) -> str:
     """Lowercase, đ→d, one dash, one tone placement — same length as ``text`` (NFC input).
 
     Same length is what lets a match in the folded copy be reported at the same offsets in the
-    original without an offset map. (Plain ``re.sub`` beats ``str.translate`` here: translate
-    looks every non-ASCII character up in a dict.)
+    original without an offset map. (``str.replace`` per character beats ``str.translate``,
+    which looks every non-ASCII character up in a dict, and ``re.sub`` with a callback.)
     """
     low = text.lower()
     if len(low) != len(text):  # e.g. "İ" lowercases to two characters
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    low = _ODD_RE.sub(lambda m: _ODD[m.group()], low)
-    return _TONE_RE.sub(lambda m: _TONE_MOVES[m.group()], low)
+    for odd, plain in _ODD.items():  # one str.replace per odd character beats a sub callback
+        if odd in low:
+            low = low.replace(odd, plain)
+    return _TONE_RE.sub(lambda m: _TONE_MOVES[m.group()], low) if _TONE_RE.search(low) else low
 
 
 def _compose(text: str) -> tuple[str, list[int] | None]:
@@ -637,7 +638,9 @@ def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
         alt = _alternation(phrases)
         gap = int(c.get("gap", 0))
         if c["where"] == "before":
-            rx = regex.compile(rf"(?<!\w)(?:{alt})(?:\s+\S+){{0,{gap}}}\s*\Z")
+            # searched right to left ("(?r)"): the match must end where the mention starts, so
+            # a reverse search tries that end first instead of every start of the sentence
+            rx = regex.compile(rf"(?r)(?<!\w)(?:{alt})(?:\s+\S+){{0,{gap}}}\s*\Z")
         elif c["where"] == "after":
             rx = regex.compile(rf"[\s:\-]*(?:{alt})(?!\w)")
         else:
@@ -654,11 +657,11 @@ def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
         rf"(?:\s|[{regex.escape(''.join(skip['separators']))}]"
         rf"|(?<!\w)(?:{_alternation(skip['words'])})(?!\w)|{titles})"
     )
-    return (
+    return (  # the suffix searches run right to left, from the mention back (see above)
         tuple(cues),
-        regex.compile(rf"{unit}*\Z"),
+        regex.compile(rf"(?r){unit}*\Z"),
         regex.compile(rf"{unit}*"),
-        regex.compile(rf"(?:{titles}\s*)*\Z"),
+        regex.compile(rf"(?r)(?:{titles}\s*)*\Z"),
     )
 
 
@@ -671,6 +674,7 @@ _SENTENCE_END = regex.compile(
     r"|\n(?=[ \t\r]*(?:\n|[-\u2013\u2022+*#>]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s))"
     r"|(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*)\n(?=[ \t\r*]*\p{Lu})"
 )
+_SENTENCE_END_BACK = regex.compile("(?r)" + _SENTENCE_END.pattern)
 _MARK = r"(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]\s*"
 _INITIAL = regex.compile(rf"\A[\s#>\u2022+\-]*(?:{_MARK})?[\s#\-+\u2022]*\Z")  # clause opener
 _NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.", "### 1.", "a)"
@@ -679,9 +683,8 @@ _NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.
 def _window(text: str, start: int, end: int, clause_start: int | None) -> tuple[int, int]:
     """The sentence around ``[start, end)``: from the last line/sentence end to the next."""
     if clause_start is None:
-        ws = 0
-        for m in _SENTENCE_END.finditer(text, max(0, start - 3000), start):
-            ws = m.end()
+        last = _SENTENCE_END_BACK.search(text, max(0, start - 3000), start)  # the last end before
+        ws = last.end() if last else 0
     else:
         ws = clause_start
     m = _SENTENCE_END.search(text, end, end + 3000)

@@ -14,6 +14,7 @@ against the items of the list it introduces.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 import regex as re
 
@@ -641,6 +642,8 @@ _COUNT = _DATA["announced_count"]
 _ANNOUNCE = re.compile(
     r"(?:(?P<lead>" + _words(_COUNT["lead_words"]) + r")\s+)?(?<![\d/.,])(?P<n>\d{1,3})\s+"
     + _words(_COUNT["nouns"]))
+_ANNOUNCE_CORE = re.compile(r"(?<![\d/.,])\d{1,3}\s+" + _words(_COUNT["nouns"]))
+_LEAD_REACH = max(len(fold(str(w))) for w in _COUNT["lead_words"]) + 20  # lead words and spaces
 _NOT_BEFORE = re.compile("(?:" + "|".join(
     _words([w]) if w[0].isalpha() else re.escape(w) for w in _COUNT["not_before"]) + r")\s*$")
 _NOT_AFTER = re.compile(r"\s*(?:" + "|".join(
@@ -648,6 +651,7 @@ _NOT_AFTER = re.compile(r"\s*(?:" + "|".join(
 _BREAKDOWN = re.compile(_words(_COUNT["breakdown"]))
 _SUBSET_AFTER = re.compile(_words(_COUNT["subset_after"]))
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_SENTENCE_END_BACK = re.compile(r"(?r)[.!?](?=\s)|\n")  # the last one before a point
 
 
 def _announced(text: str, q: Quantity) -> bool:
@@ -660,18 +664,31 @@ def _announcements(text: str, start: int = 0, end: int | None = None) -> list[re
     f = fold(text)
     end = len(f) if end is None else end
     out = []
-    for m in _ANNOUNCE.finditer(f, start, end):
+    for m in _announce_matches(f, start, end):
         head = f[max(start, m.start("n") - 30):m.start("n")]
         if _NOT_BEFORE.search(head) or _NOT_AFTER.match(f, m.end()) or "\n" in m.group():
             continue  # ("Đề án 06" ending a heading, then "Chỉ tiêu 6: …": no announcement)
         stop = _SENTENCE_END.search(f, m.end(), end)
         if _SUBSET_AFTER.search(f, m.end(), stop.start() if stop else end):
             continue  # "22 chỉ tiêu …, trong đó tập trung các chỉ tiêu sau:" — the list is a part
-        ends = list(_SENTENCE_END.finditer(f, start, m.start("n")))
-        if _BREAKDOWN.search(f, ends[-1].end() if ends else start, m.start("n")):
+        last = _SENTENCE_END_BACK.search(f, start, m.start("n"))  # the sentence's start
+        if _BREAKDOWN.search(f, last.end() if last else start, m.start("n")):
             continue  # "…, trong đó 7 chỉ tiêu kinh tế": a breakdown of an announced total
         out.append(m)
     return out
+
+
+def _announce_matches(f: str, start: int, end: int) -> Iterator[re.Match]:
+    """``_ANNOUNCE.finditer(f, start, end)``, found faster: the count and its noun first (a plain
+    scan), then the optional lead words in the few characters before it (an optional group at the
+    front of a pattern makes every position of the text a place to try it)."""
+    pos = start
+    while (core := _ANNOUNCE_CORE.search(f, pos, end)) is not None:
+        m = _ANNOUNCE.search(f, max(pos, core.start() - _LEAD_REACH), end)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def count_warnings(ctx, records: list[TargetRecord]) -> list[WarningRecord]:
