@@ -52,6 +52,7 @@ class DocContext:
     sections: list[SectionNode]
     meta: Meta
     tables: list = field(default_factory=list)  # the reader's tables (cells in source offsets)
+    memo: dict = field(default_factory=dict)  # what several extractors compute from the same text
 
     def src(self, start: int, end: int) -> tuple[int, int]:
         return self.norm.source_span(start, end)

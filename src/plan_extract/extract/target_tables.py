@@ -178,6 +178,16 @@ def table_rows(text: str, start: int, end: int) -> list[tuple[Columns, int, str]
     return out
 
 
+def doc_table_rows(ctx) -> list[tuple[Columns, int, str]]:
+    """``table_rows`` of one document (a pipeline DocContext), computed once for its extractors."""
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return table_rows(ctx.norm.text, ctx.part.start, ctx.part.end)
+    if "table_rows" not in memo:
+        memo["table_rows"] = table_rows(ctx.norm.text, ctx.part.start, ctx.part.end)
+    return memo["table_rows"]
+
+
 def table_targets(ctx, source_text: str, n0: int) -> list:
     """Target records of the targets tables of one document (``ctx``: a pipeline DocContext)."""
     from .targets import TargetRecord, _kind, classify_indicator
@@ -186,7 +196,7 @@ def table_targets(ctx, source_text: str, n0: int) -> list:
     out: list = []
     last_numbered = None  # (label, target id) of the last numbered row
     subs = 0
-    for cols, at, line in table_rows(text, ctx.part.start, ctx.part.end):
+    for cols, at, line in doc_table_rows(ctx):
         cells = cells_of(line)
 
         def cell(i: int | None) -> Cell:

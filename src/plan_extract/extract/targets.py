@@ -310,10 +310,10 @@ def extract_targets(ctx, source_text: str) -> list[TargetRecord]:
 
 def _items(ctx) -> list[_Item]:
     """Target items of the document, in order."""
-    from .target_tables import table_rows
+    from .target_tables import doc_table_rows
 
     text = ctx.norm.text
-    table_lines = {at for _, at, _ in table_rows(text, ctx.part.start, ctx.part.end)}
+    table_lines = {at for _, at, _ in doc_table_rows(ctx)}
     items: list[_Item] = []
     pos = ctx.part.start
     last_label, in_trong_do, prev_line = "", False, ""

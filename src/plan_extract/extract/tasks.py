@@ -41,8 +41,6 @@ _MARKER = re.compile(
     r"^\s*(?:(?P<label>[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?\)?|[a-zđ]\)|[a-zđ]\.(?=\s+\p{Lu})|\(\d{1,3}\)|\([a-zđ]\)"
     r"|Nhiệm vụ\s+\d+\s*[:.]?)|(?P<bullet>[-+•–*]))\s*")
 _ARTICLE = re.compile(r"^Điều\s+\d+")
-_LETTER = re.compile(r"\p{L}")
-_UPPER = re.compile(r"\p{Lu}")
 _SUPPORT_OPENING = re.compile(r"^\s*(?:tham gia\s+)?phối (?:kết )?hợp(?!\w)(?!\s+(?:chặt chẽ\s+)?với)", re.I)
 _NOT_TASK = [re.compile(p, re.I) for p in _DATA["not_task"]]
 _ARTICLE_CUES = re.compile("|".join(_DATA["article_cues"]), re.I)
@@ -116,8 +114,8 @@ def is_task_text(text: str) -> bool:
     words = t.split()
     if len(words) < 3:
         return False
-    letters = len(_LETTER.findall(t))
-    if letters and len(_UPPER.findall(t)) / letters > 0.8:
+    letters = sum(map(str.isalpha, t))  # str predicates: half the cost of counting regex matches
+    if letters and sum(map(str.isupper, t)) / letters > 0.8:
         return False
     if len(words) <= 6 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
         return False
