@@ -852,7 +852,7 @@ def recipient_mentions(text: str, start: int, end: int) -> list[BodyMatch]:
 
 
 _RECIPIENT_ITEM = regex.compile(r"^\s*[-+•–]\s*\S")
-_STANDING = regex.compile(r"^\s*[-+•–]\s*(?:TT|Thường trực)\s", regex.I)
+_STANDING = regex.compile(r"^\s*[-+•–]\s*(?:TT\.?|Thường trực)\s", regex.I)  # "- TT HĐND", "- TT. Đảng ủy"
 
 
 _AUTHORITY_LINE = regex.compile(r"(?m)^[ \t]*(?:TM|TL|TUQ|Q)\.[ \t]*(?P<body>[^\n]+?)[ \t]*$")

@@ -228,6 +228,9 @@ def _theme(body: list[Line], meta: Meta, sections: list[SectionNode]) -> str:
         if s.kind == "theme":
             nxt = next((l for l in body if l.start > s.heading_end), None)
             if nxt is not None:
+                quoted = _THEME.match(nxt.text.strip())  # "Chủ đề thi đua năm 2026 của phường: “…”."
+                if quoted is not None:
+                    return quoted.group("theme").strip()
                 return nxt.text.strip().strip("“”\"").rstrip(".").strip("“”\" ")
     own_level = meta.issuer_level or "phường"
     for line in body[:60]:

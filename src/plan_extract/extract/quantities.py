@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple
 
@@ -226,7 +226,28 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         out.append(q)
         pos = floor = q.end
-    return out
+    return _share_bounds(text, out)
+
+
+_BOUNDS = frozenset({">=", ">", "<=", "<"})
+_JOINED = re.compile(r"[^\S\r\n]*(?:,[^\S\r\n]*)?(?:và|hoặc)?[^\S\r\n]*\Z")  # ", ", " và ", ", và "
+
+
+def _share_bounds(text: str, found: list[Quantity]) -> list[Quantity]:
+    """A bound word before a pair of joined counts bounds both: "ít nhất 03 tập thể và 01 cá
+    nhân" → ≥ 3 and ≥ 1. Only a bare value joined right after a bounded one shares its bound.
+
+    >>> [(q.text, q.comparator) for q in find_quantities("có ít nhất 03 tập thể và 01 cá nhân được khen")]
+    [('ít nhất 03 tập thể', '>='), ('01 cá nhân', '>=')]
+    >>> [(q.text, q.comparator) for q in find_quantities("trên 90% hộ; 100% khu phố")]
+    [('trên 90%', '>'), ('100%', '=')]
+    """
+    for i in range(1, len(found)):
+        prev, q = found[i - 1], found[i]
+        if (prev.comparator in _BOUNDS and q.comparator == "=" and q.unit and prev.unit
+                and q.start == q.number_start and _JOINED.match(text[prev.end:q.start])):
+            found[i] = replace(q, comparator=prev.comparator)
+    return found
 
 
 def _accept(text: str, m: re.Match[str], floor: int) -> Quantity | None:
