@@ -169,6 +169,18 @@ def _glued_bold(m: "re.Match[str]") -> str:
     return m.group()
 
 
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
+def _html_break(m: "re.Match[str]") -> str:
+    """``<br>`` of a Markdown/HTML export: a line break, except inside a data-table row (one line
+    per row), where it is a space. "**KT. CHỦ TỊCH**<br>**PHÓ CHỦ TỊCH**" → two lines."""
+    text = m.string
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    return " " if is_table_row(text[line_start:line_end if line_end >= 0 else len(text)]) else "\n"
+
+
 def _pipe_row(m: "re.Match[str]") -> str:
     """A Markdown table row: a two-column layout row (the header block) becomes one paragraph per
     cell, read top to bottom; a data row (three columns or more) stays one line "a | b | c", as
@@ -182,9 +194,12 @@ def _pipe_row(m: "re.Match[str]") -> str:
 
 # Lines that stand alone whatever their case: the signature block ("TM. ỦY BAN NHÂN DÂN" /
 # "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), "PHỤ LỤC", "Nơi nhận:".
+# An appendix heading: "PHỤ LỤC", "PHỤ LỤC II", "Phụ lục số 2", "PHỤ LỤC: PHÂN CÔNG NHIỆM VỤ"
+# (an all-caps title after it); segment and metadata use it too.
+APPENDIX_HEADING = (r"(?:PHỤ LỤC(?:\s+(?:SỐ\s+)?[IVX\d]+)?(?:\s*[:.\-–]\s*(?=[^\n]*\p{Lu})[\p{Lu}\d][^\p{Ll}\n]{2,150})?"
+                    r"|Phụ lục(?:\s+(?:số\s+)?[IVX\d]+)?)")
 _STANDALONE = re.compile(
-    r"^\s*(?:(?:TM|KT|TL|TUQ|Q)\.\s|(?:PHÓ\s+)?CHỦ TỊCH\s*$|PHỤ LỤC(?:\s+(?:SỐ\s+)?[IVX\d]+)?\s*:?\s*$"
-    r"|Phụ lục(?:\s+(?:số\s+)?[IVX\d]+)?\s*:?\s*$|Nơi nhận\s*:?)")
+    r"^\s*(?:(?:TM|KT|TL|TUQ|Q)\.\s|(?:PHÓ\s+)?CHỦ TỊCH\s*$|" + APPENDIX_HEADING + r"\s*:?\s*$|Nơi nhận\s*:?)")
 
 
 def is_table_row(line: str) -> bool:
@@ -206,6 +221,10 @@ _HAS_INVISIBLE = stdlib_re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\r]").search
 _HAS_ODD_SPACE = stdlib_re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]").search
 _HAS_BULLET = stdlib_re.compile(
     "[\u2022\u25aa\u25cf\u25e6\u2023\u2043\uf0b7\uf0a7\uf0d8\uf076\u00b7\u2219\u25a0\u25a1\u27a2]").search
+
+
+def _has_break(text: str) -> bool:
+    return "<br" in text or "<BR" in text
 
 
 def _edge_space(text: str) -> bool:
@@ -233,6 +252,7 @@ def _char_passes(text: str, src: array) -> tuple[str, array]:
 def _markup_passes(text: str, src: array) -> tuple[str, array]:
     text, src = _pass(text, src, "---", _MD_SEPARATOR, "")
     text, src = _pass(text, src, "|", _PIPE_ROW, _pipe_row)
+    text, src = _pass(text, src, _has_break, _HTML_BREAK, _html_break)
     text, src = _pass(text, src, "#", _MD_HEADING, "")
     text, src = _pass(text, src, "**", _GLUED_BOLD, _glued_bold)
     text, src = _pass(text, src, "**", _BOLD, "")

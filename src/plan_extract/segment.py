@@ -14,13 +14,13 @@ import regex as re
 from .rx import rx
 
 from .lang import load
-from .normalize import fold, is_table_row
+from .normalize import APPENDIX_HEADING, fold, is_table_row
 
 _LABEL = re.compile(
     r"^(?P<label>(?P<part>(?:PHẦN|Phần)\s+(?:[IVXLC]{1,6}|\d{1,2}|(?:THỨ|thứ)\s+\w+)\s*[.:]?)(?=\s)|"
     r"(?P<roman>[IVXLC]{1,6}\.)|(?P<dec>\d{1,2}(?:\.\d{1,2}){0,3}\.?)(?=\s)|(?P<letter>[a-zđ]\)|[a-zđ]\.(?=\s+\p{Lu}))|"
     r"(?P<paren>\(\d{1,3}\))|(?P<nv>Nhiệm vụ\s+\d+\s*[:.])|(?P<dieu>Điều\s+\d+\s*[.:]?))\s*")
-_UNLABELLED = re.compile(r"^(?P<h>Nơi nhận|PHỤ LỤC(?:\s+[IVX\d]+)?|Phụ lục(?:\s+[IVX\d]+)?)\s*:?\s*(?:$|\n)")
+_UNLABELLED = re.compile(r"^(?P<h>Nơi nhận|" + APPENDIX_HEADING + r")\s*:?\s*(?:$|\n)")
 DOC_TYPES = {
     "KẾ HOẠCH": "KH", "QUYẾT ĐỊNH": "QĐ", "NGHỊ QUYẾT": "NQ", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "CTr",
     "CHƯƠNG TRÌNH": "CTr", "BÁO CÁO": "BC", "THÔNG BÁO": "TB", "CHỈ THỊ": "CT",

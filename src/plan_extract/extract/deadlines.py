@@ -140,7 +140,7 @@ class _Interval:
 
     @property
     def day(self) -> bool:
-        return self.shape.startswith("date_")
+        return self.shape.startswith("date_") or self.shape == "school_opening"
 
 
 def _month_span(year: int, first: int, last: int) -> tuple[date, date]:
@@ -189,11 +189,30 @@ def _school_year(m: regex.Match[str], year: int) -> tuple[date, date]:
     return date.fromisoformat(f"{year}-{conv['start']}"), date.fromisoformat(f"{second}-{conv['end']}")
 
 
+def _semester(m: regex.Match[str], year: int) -> tuple[date, date]:
+    """Semester I or II of the written school year, else of the plan year (D13)."""
+    conv = _DATA.raw["conventions"]["semesters"][str(_DATA.values["semester_number"][_key(m["sem"])])]
+    if m["y2"] is not None:
+        if int(m["y2"]) != year + 1:
+            raise ValueError(f"school year {year}-{m['y2']}")
+        year = year if conv["year"] == "first" else year + 1
+    return (date.fromisoformat(f"{year}-{conv['start']}"), date.fromisoformat(f"{year}-{conv['end']}"))
+
+
+def _school_opening(m: regex.Match[str], year: int) -> tuple[date, date]:
+    if int(m["y2"]) != year + 1:
+        raise ValueError(f"school year {year}-{m['y2']}")
+    d = date.fromisoformat(f"{year}-{_DATA.raw['conventions']['school_opening']}")
+    return d, d
+
+
 _RESOLVERS: dict[str, Callable[[regex.Match[str], int], tuple[date, date]]] = {
     "date_full": _day,
     "date_dm": _day,
     "date_dm_bare": _day,
     "school_year": _school_year,
+    "semester": _semester,
+    "school_opening": _school_opening,
     "half": _half,
     "month_range": _month_range,
     "quarter": _quarter,
@@ -386,7 +405,36 @@ def find_deadlines(text: str, plan_year: int | None = None) -> list[DeadlineMatc
             date_end=None if v.invalid else _iso(v.end),
             recurrence=v.recurrence, rule=name, year_inferred=v.inferred,
         ))
-    return _drop_restated_cadence(text, out)
+    return _merge_bracketed(text, _drop_restated_cadence(text, out))
+
+
+_OPEN_BRACKET = regex.compile(r"\s*\(\s*\Z")
+_CLOSE_BRACKET = regex.compile(r"\s*\)")
+
+
+def _merge_bracketed(text: str, found: list[DeadlineMatch]) -> list[DeadlineMatch]:
+    """A deadline restated in brackets is one deadline: "trước khai giảng năm học 2026-2027
+    (trước ngày 05/9/2026)" spans both, with the dates of the more precise one when they agree
+    (or when the first has none).
+
+    >>> [(m.text, m.date_end) for m in find_deadlines("hoàn thành trước khai giảng năm học 2026-2027 (trước ngày 05/9/2026).", 2026)]
+    [('hoàn thành trước khai giảng năm học 2026-2027 (trước ngày 05/9/2026)', '2026-09-05')]
+    >>> len(find_deadlines("trong quý II/2026 (trước ngày 15/12/2026)", 2026))
+    2
+    """
+    out: list[DeadlineMatch] = []
+    for m in found:
+        prev = out[-1] if out else None
+        close = _CLOSE_BRACKET.match(text, m.end)
+        if (prev is not None and close is not None and prev.kind == m.kind
+                and _OPEN_BRACKET.match(text[prev.end:m.start])
+                and ((prev.date_start, prev.date_end) == (m.date_start, m.date_end)
+                     or not (prev.date_start or prev.date_end))):
+            out[-1] = replace(m, start=prev.start, end=close.end(), text=text[prev.start:close.end()],
+                              rule=prev.rule)
+            continue
+        out.append(m)
+    return out
 
 
 def _drop_restated_cadence(text: str, found: list[DeadlineMatch]) -> list[DeadlineMatch]:

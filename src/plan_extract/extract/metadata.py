@@ -15,7 +15,7 @@ import regex as re
 from ..rx import rx
 
 from ..lang import load
-from ..normalize import fold
+from ..normalize import APPENDIX_HEADING, fold
 from ..segment import DocPart, Line, SectionNode
 
 _HEADER_TYPES = {name: code for code, d in load("doctypes").items() for name in d["header"]}
@@ -24,7 +24,7 @@ _PLACE_DATE = re.compile(
     r"^(?P<place>[^,\n]{2,60}?),\s*ngày\s*(?P<d>\d{1,2}|\.{2,}|…)?\s*tháng\s*(?P<m>\d{1,2}|\.{2,}|…)?\s*năm\s*(?P<y>\d{4})")
 _AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[\p{Lu} ]+?)(?:\s+(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN))?\s*$")
 _TITLE_ONLY = re.compile(r"^(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN|KT\.\s*CHỦ TỊCH)\s*$")
-_APPENDIX_LINE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?[IVX\d]+)?\s*:?$")
+_APPENDIX_LINE = re.compile(r"^" + APPENDIX_HEADING + r"\s*:?$")
 _PERSON = re.compile(r"^(?:\p{Lu}\p{Ll}+\s+){1,5}\p{Lu}\p{Ll}+$")
 _ISSUER_CAPS = re.compile(r"^(?P<body>ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND)(?:\s+(?P<loc>(?:PHƯỜNG|XÃ|THÀNH PHỐ|TỈNH|ĐẶC KHU|QUẬN|HUYỆN|THỊ XÃ)\s+[\p{Lu}\s\-]+))?$")
 _ISSUER_TEXT = re.compile(r"(?P<body>Ủy ban nhân dân|Hội đồng nhân dân)\s+(?P<level>phường|xã|thành phố|tỉnh|đặc khu)(?P<name>(?:\s+\p{Lu}[\p{L}\-]*)*)\s+(?:ban hành|xây dựng)")

@@ -299,8 +299,18 @@ def broad_without_cue(text: str, m: DeadlineMatch) -> bool:
     >>> t = "Hoàn thành trong năm 2026"
     >>> broad_without_cue(t, find_deadlines(t, 2026)[0])
     False
+
+    A school year with its cue is not broad: it bounds a task to September–May, not to the plan's
+    own year; a bare one names what the task is about ("sơ kết … thi đua năm học 2025-2026").
+
+    >>> t = "Thực hiện chuyên đề “Xây dựng trường mầm non lấy trẻ làm trung tâm” trong năm học 2025-2026"
+    >>> broad_without_cue(t, find_deadlines(t, 2026)[0])
+    False
+    >>> t = "sơ kết kết quả thực hiện giao ước thi đua năm học 2025-2026"
+    >>> broad_without_cue(t, find_deadlines(t, 2026)[0])
+    True
     """
-    if m.kind != "period" or not (m.date_start and m.date_end):
+    if m.kind != "period" or not (m.date_start and m.date_end) or m.rule == "cued/school_year":
         return False
     days = (date.fromisoformat(m.date_end) - date.fromisoformat(m.date_start)).days
     clause = text[max(text.rfind(";", 0, m.start), text.rfind(". ", 0, m.start)) + 1:m.end]
