@@ -191,7 +191,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("kind", "choice", "before, on, by_end_of, period, through, recurring", DEADLINE_KINDS),
         Field("date_start", "optstr", "ISO date or empty"),
         Field("date_end", "optstr", "ISO date or empty"),
-        Field("recurrence", "str", "monthly, quarterly, half-yearly, yearly (comma-joined)"),
+        Field("recurrence", "str", "daily, weekly, monthly, quarterly, half-yearly, yearly (comma-joined)"),
     ),
     "bodies": (
         Field("mention", "str", "the words as printed (default: the quote)"),

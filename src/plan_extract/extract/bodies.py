@@ -692,6 +692,9 @@ def _window(text: str, start: int, end: int, clause_start: int | None) -> tuple[
     return ws, max(we, end)
 
 
+_PLURAL_BEFORE = regex.compile(r"(?r)(?:(?<!\w)(?:các|những|tất cả các|toàn thể)\s+)*\Z")  # folded text
+
+
 def _list_bounds(
     f: str, spans: list[tuple[int, int]], ws: int, start: int, end: int
 ) -> tuple[int, int]:
@@ -708,6 +711,7 @@ def _list_bounds(
         if not prev:
             break
         head = min(prev)
+    head = _PLURAL_BEFORE.search(f, ws, head).start()  # "với các Tổ dân phố": "các" goes with the list
     head = titles.search(f, ws, head).start()
     while True:
         hi = fwd.match(f, tail).end()

@@ -34,7 +34,7 @@ class DeadlineMatch:
     kind: str  # "before" | "on" | "by_end_of" | "period" | "through" | "recurring"
     date_start: str | None  # ISO "YYYY-MM-DD"
     date_end: str | None  # ISO; for "before X" the end is X
-    recurrence: str  # "weekly" | "monthly" | "quarterly" | "half-yearly" | "yearly", comma-joined, or ""
+    recurrence: str  # "daily" (D9c) | "weekly" | "monthly" | "quarterly" | "half-yearly" | "yearly", comma-joined, or ""
     rule: str  # "<rule>/<point>", or "invalid_date"
     year_inferred: bool  # the year came from plan_year, not from the text
 
@@ -323,12 +323,17 @@ def _recurring(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
     return _Value(rule.kind, recurrence=",".join(cadences))
 
 
+def _daily(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
+    return _Value(rule.kind, recurrence="daily")
+
+
 _FAMILIES: dict[str, Callable[[_Rule, regex.Match[str], _Ctx], _Value]] = {
     "before": _before,
     "framed": _framed,
     "through": _through,
     "range": _range,
     "recurring": _recurring,
+    "daily": _daily,
 }
 _RULES: list[_Rule] = [
     _Rule(

@@ -141,9 +141,11 @@ def _attached(body: list[Line], meta: Meta, parent: Meta) -> None:
     issuer and takes its date from the attachment line."""
     meta.number, meta.symbol = "", ""
     text = meta.title
-    m = rx(r"ngày\s*(?:\.{2,}|…|\d{1,2})?\s*/\s*(\d{1,2})\s*/\s*(\d{4})").search(text)
-    if m:
-        meta.issue_date, meta.date_precision = f"{m.group(2)}-{int(m.group(1)):02d}", "month"
+    m = rx(r"ngày\s*(?:\.{2,}|…|(?P<d>\d{1,2}))?\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})").search(text)
+    if m and m["d"]:  # "kèm theo Quyết định số 85/QĐ-UBND ngày 12/3/2026"
+        meta.issue_date, meta.date_precision = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", "day"
+    elif m:  # "ngày .../01/2026": the decision's day left blank
+        meta.issue_date, meta.date_precision = f"{m['y']}-{int(m['m']):02d}", "month"
     meta.title = rx(r"\s*\(Ban hành kèm theo[^)]*\)\s*$").sub("", text).strip()
 
 
