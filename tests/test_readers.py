@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -55,6 +56,88 @@ def test_docx_reads_header_table_and_word_numbering():
     assert doc.text.startswith("ỦY BAN NHÂN DÂN\n\nPHƯỜNG LÊ THANH NGHỊ\n\nSố: /KH-UBND")
     assert "- Chủ trì tham mưu tổ chức triển khai" in doc.text  # bullet from the List Bullet style
     assert doc.text.rstrip().endswith("Nguyễn Hữu Phúc")
+
+
+def _rezip(src: Path, dst: Path, edit) -> Path:
+    """A copy of a .docx with some of its parts rewritten by ``edit(name, data) -> data``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, edit(item.filename, zin.read(item.filename)))
+    return dst
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "docx").glob("*.docx")), ids=lambda p: p.stem)
+def test_docx_reader_keeps_every_paragraph_python_docx_sees_in_order(path):
+    """The reader parses the package with lxml itself; python-docx, the reference, must find no
+    paragraph or table cell text that the reader lost or put out of order."""
+    import docx
+
+    text = read(path).text
+    document = docx.Document(str(path))
+    pos = 0
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            pieces = [docx.text.paragraph.Paragraph(block, document).text]
+        elif block.tag.endswith("}tbl"):  # a layout table may be read column by column: any order
+            table = docx.table.Table(block, document)
+            pieces = [c.text for row in table.rows for c in row.cells]
+        else:
+            continue
+        lines = [p.split("\n")[0].strip() for p in pieces]
+        found = [(text.find(line, pos), line) for line in lines if len(line) > 3]
+        assert all(at >= 0 for at, _ in found), [(line, text[pos:pos + 120]) for at, line in found if at < 0]
+        pos = max((at + len(line) for at, line in found), default=pos) if len(pieces) > 1 else \
+            min((at for at, _ in found), default=pos)
+
+
+def test_docx_numbering_from_a_style_alone(tmp_path):
+    """Paragraphs numbered only through their style (no numPr in the body) still get labels."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Mục tiêu thứ nhất", style="List Number")
+    document.add_paragraph("Mục tiêu thứ hai", style="List Number")
+    document.add_paragraph("Ý một", style="List Bullet")
+    document.save(tmp_path / "n.docx")
+    assert b"numPr" not in zipfile.ZipFile(tmp_path / "n.docx").read("word/document.xml")
+    assert read(tmp_path / "n.docx").text == "1. Mục tiêu thứ nhất\n\n2. Mục tiêu thứ hai\n\n- Ý một"
+
+
+def test_docx_parts_found_through_absolute_relationship_targets(tmp_path):
+    """Parts are found through the document's relationships, whether they name a part relative
+    to word/ or from the package root."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Mục tiêu thứ nhất", style="List Number")
+    document.add_paragraph("Mục tiêu thứ hai", style="List Number")
+    document.save(tmp_path / "n.docx")
+
+    def absolute(name: str, data: bytes) -> bytes:
+        if name == "word/_rels/document.xml.rels":
+            return re.sub(rb'Target="(styles|numbering)\.xml"', rb'Target="/word/\1.xml"', data)
+        return data
+
+    doc = read(_rezip(tmp_path / "n.docx", tmp_path / "abs.docx", absolute))
+    assert doc.text == "1. Mục tiêu thứ nhất\n\n2. Mục tiêu thứ hai"
+
+
+def test_docx_legacy_font_set_only_in_the_document_defaults(tmp_path):
+    """A TCVN3 font named only in styles.xml's document defaults still converts the body."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Tæ chøc thùc hiÖn")
+    document.save(tmp_path / "d.docx")
+
+    def vn_defaults(name: str, data: bytes) -> bytes:
+        if name == "word/styles.xml":
+            data = re.sub(rb"<w:rFonts [^>]*/>", b'<w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/>', data, count=1)
+            assert b".VnTime" in data
+        return data
+
+    doc = read(_rezip(tmp_path / "d.docx", tmp_path / "vn.docx", vn_defaults))
+    assert doc.text == "Tổ chức thực hiện" and doc.encoding == "xml+tcvn3"
 
 
 def test_pdf_puts_two_column_blocks_back_in_order():

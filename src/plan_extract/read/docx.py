@@ -11,11 +11,15 @@ Unicode before the text is emitted (``legacy.convert_word_runs``); ``encoding`` 
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from ..model import Cell, ReadError, SourceDoc, Table
-from .legacy import convert_word_runs
+from .legacy import convert_word_runs, may_name_legacy_fonts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real plan is a few MB at most: guards against zip bombs
@@ -50,14 +54,10 @@ class _Numbering:
         "upperRoman": lambda n: _roman(n),
     }
 
-    def __init__(self, document):
+    def __init__(self, numbering, styles):
         self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}
         self.counters: dict[str, dict[str, int]] = {}
         self.style_num: dict[str, tuple[str, str]] = {}
-        try:
-            numbering = document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
-            numbering = None
         if numbering is not None:
             abstract = {a.get(W + "abstractNumId"): a for a in numbering.iter(W + "abstractNum")}
             for num in numbering.iter(W + "num"):
@@ -74,7 +74,7 @@ class _Numbering:
                         text.get(W + "val") if text is not None else "%1.",
                         int(start.get(W + "val")) if start is not None else 1,
                     )
-        for style in document.styles.element.iter(W + "style"):
+        for style in (styles.iter(W + "style") if styles is not None else ()):
             numpr = style.find(f"{W}pPr/{W}numPr")
             if numpr is not None:
                 nid, ilvl = numpr.find(W + "numId"), numpr.find(W + "ilvl")
@@ -164,20 +164,14 @@ class _Writer:
 
 
 def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
-    import docx  # python-docx
-
     data = Path(path).read_bytes() if data is None else data
     check_zip(data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many types on damaged parts
-        raise ReadError(f"the .docx could not be opened ({type(exc).__name__}: {exc})")
-    styles = document.styles.element
-    legacy = convert_word_runs(document.element.body, styles)
-    numbering = _Numbering(document)
+    body, styles, numbering, legacy_fonts = _parts(data)
+    legacy = convert_word_runs(body, styles) if legacy_fonts else set()
+    numbering = _Numbering(numbering, styles)
     out = _Writer()
     tables: list[Table] = []
-    for child in document.element.body.iterchildren():
+    for child in body.iterchildren():
         if child.tag == W + "p":
             text = _para_text(child)
             if text.strip():
@@ -190,6 +184,82 @@ def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
     if not text.strip():
         raise ReadError("the .docx holds no text")
     return SourceDoc(str(path), "docx", text, tables=tables, encoding="+".join(["xml", *sorted(legacy)]))
+
+
+# The package is read with lxml directly, with the parser settings python-docx uses (blank text
+# between elements dropped, no entities): opening it through python-docx (``docx.Document``) costs
+# about 15 ms a plan, as much as the rest of the pipeline, for the three parts this reader needs.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _parts(data: bytes) -> tuple[Any, Any | None, Any | None, bool]:
+    """The document body, the styles and numbering parts as lxml trees, and whether any run may
+    be typed in a legacy font. A part is parsed only when it can matter (parsing the styles of a
+    LibreOffice export costs more than the body): the styles for numbered styles or legacy fonts,
+    the numbering when a paragraph or style is numbered; they are None otherwise, or when absent."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            raw = zf.read("word/document.xml")
+            targets = _related_parts(zf, names)
+            styles_raw, numbering_raw = _raw(zf, names, targets.get("styles")), _raw(zf, names, targets.get("numbering"))
+            legacy = may_name_legacy_fonts(raw, styles_raw)
+            numbered = b"numPr" in raw or b"numPr" in (styles_raw or b"")
+            root = etree.fromstring(raw, _PARSER)
+            if not styles_raw or not (legacy or numbered):
+                styles = None
+            elif legacy or b"numPr" in raw:
+                styles = etree.fromstring(styles_raw, _PARSER)
+            else:  # only numbered styles can matter: parse just those
+                styles = _numbered_styles(styles_raw)
+            numbering = etree.fromstring(numbering_raw, _PARSER) if numbering_raw and numbered else None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ReadError(f"the .docx could not be opened ({type(exc).__name__}: {exc})")
+    body = root.find(W + "body")
+    if body is None:
+        raise ReadError("not a valid .docx file (its document part has no body)")
+    return body, styles, numbering, legacy
+
+
+def _related_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Relationship type ("styles", "numbering") → part name, from the document's .rels."""
+    rels = "word/_rels/document.xml.rels"
+    if rels not in names:
+        return {}
+    out = {}
+    for rel in etree.fromstring(zf.read(rels), _PARSER).iter(_REL):
+        kind, target = rel.get("Type") or "", rel.get("Target") or ""
+        if kind.startswith(_REL_TYPE) and rel.get("TargetMode") != "External":
+            out[kind[len(_REL_TYPE):]] = posixpath.normpath(
+                target.lstrip("/") if target.startswith("/") else posixpath.join("word", target))
+    return out
+
+
+_W_DECL = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbered_styles(styles_raw: bytes) -> Any:
+    """A styles tree holding only the styles that number their paragraphs (``w:numPr``), cut from
+    the part's bytes: what ``_Numbering`` reads when the body numbers nothing directly. Word and
+    LibreOffice write styles.xml with the ``w`` prefix; any other spelling is parsed whole."""
+    if _W_DECL not in styles_raw:
+        return etree.fromstring(styles_raw, _PARSER)
+    pieces, pos = [], 0
+    while (i := styles_raw.find(b"<w:numPr", pos)) >= 0:
+        start = styles_raw.rfind(b"<w:style ", 0, i)
+        end = styles_raw.find(b"</w:style>", i)
+        if start < 0 or end < 0 or styles_raw.find(b"</w:style>", start, i) >= 0:
+            return etree.fromstring(styles_raw, _PARSER)  # not inside a style: read it all
+        end += len(b"</w:style>")
+        pieces.append(styles_raw[start:end])
+        pos = end
+    return etree.fromstring(b"<w:styles " + _W_DECL + b">" + b"".join(pieces) + b"</w:styles>", _PARSER)
+
+
+def _raw(zf: zipfile.ZipFile, names: set[str], name: str | None) -> bytes | None:
+    return zf.read(name) if name and name in names else None
 
 
 def _rows(tbl) -> list[list]:
@@ -244,8 +314,6 @@ def _footnotes(data: bytes, styles=None, legacy: set[str] | None = None) -> list
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         if "word/footnotes.xml" not in zf.namelist():
             return []
-        from lxml import etree
-
         root = etree.fromstring(zf.read("word/footnotes.xml"))
     if legacy is not None:
         legacy |= convert_word_runs(root, styles)

@@ -391,6 +391,18 @@ def font_encoding(font: str | None) -> LegacyFont | None:
     return None
 
 
+def may_name_legacy_fonts(*xml: bytes | None) -> bool:
+    """Whether any of these XML parts could name a legacy font (a byte scan for the font-name
+    prefixes): when none can, ``convert_word_runs`` has nothing to convert.
+
+    >>> may_name_legacy_fonts(b'<w:rFonts w:ascii=".VnTime"/>'), may_name_legacy_fonts(b'<w:rFonts w:ascii="Arial"/>', None)
+    (True, False)
+    """
+    spec = _data()["fonts"]
+    prefixes = [p.encode() for encoding in ENCODINGS for p in spec[encoding]["prefixes"]]
+    return any(p in part for part in xml if part for p in prefixes)
+
+
 class _WordFonts:
     """The font of a Word run: its own rFonts, else its character style, its paragraph's style
     (or the default paragraph style), else the document defaults; styles follow ``basedOn``."""
