@@ -63,11 +63,16 @@ class DocContext:
         return bisect_left(self.norm.map.src, source_offset, 0, len(self.norm.map))
 
     def section_at(self, offset: int) -> SectionNode | None:
-        best = None
-        for s in self.sections:
-            if s.start <= offset < s.end and (best is None or s.level >= best.level):
-                best = s
-        return best
+        """The innermost section holding ``offset``: the last section that starts at or before
+        it, or the nearest of its ancestors that still holds it."""
+        starts = self.memo.get("section_starts")
+        if starts is None:
+            starts = self.memo["section_starts"] = [s.start for s in self.sections]
+        i = bisect_right(starts, offset) - 1
+        node = self.sections[i] if i >= 0 else None
+        while node is not None and not node.start <= offset < node.end:
+            node = node.parent
+        return node
 
 
 def file_sha256(path: str | Path) -> str:

@@ -379,7 +379,7 @@ def extract_tasks(ctx, source_text: str) -> TaskOutput:
                "paragraph", task_id)
     _settle(b.out, item_task, followers)
     table_tasks(ctx, b, year)
-    _document_bodies(ctx, b)
+    _document_bodies(ctx, b, doc_bodies)
     return b.out
 
 
@@ -398,11 +398,11 @@ def _within(found: list[BodyMatch], start: int, end: int) -> list[BodyMatch]:
     return out
 
 
-def _document_bodies(ctx, b: _Builder) -> None:
+def _document_bodies(ctx, b: _Builder, doc_bodies: list[BodyMatch]) -> None:
     """The issuer where the plan names itself, the recipients of "Nơi nhận", and every other body
     the document names (role ``mentioned``); bodies are numbered in reading order."""
     text = ctx.norm.text
-    iss = issuer_mention(text, ctx.part.start, ctx.part.end, ctx.meta.issuer)
+    iss = issuer_mention(text, ctx.part.start, ctx.part.end, ctx.meta.issuer, found=doc_bodies)
     if iss is not None:
         b.body(iss, 0, "issuer", "")
     for sec in ctx.sections:
@@ -416,7 +416,7 @@ def _document_bodies(ctx, b: _Builder) -> None:
                           m.known, m.rule)
         b.body(m, 0, "signer", "")
     seen = {(r.start, r.end) for r in b.out.bodies}
-    for m in find_bodies(text[ctx.part.start:ctx.part.end]):
+    for m in doc_bodies:
         s, e = ctx.src(ctx.part.start + m.start, ctx.part.start + m.end)
         if (s, e) not in seen:
             b.body(m, ctx.part.start, "mentioned", "")

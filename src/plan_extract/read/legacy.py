@@ -359,15 +359,9 @@ def syllable_score(text: str, limit: int = 200_000) -> float:
     >>> syllable_score("Cộng hòa xã hội"), syllable_score("Céng hoµ x· héi")  # "céng" is well-formed
     (1.0, -0.5)
     """
-    valid = invalid = 0
-    for m in _TOKEN.finditer(text, 0, min(len(text), limit)):
-        word = m.group()
-        if word.isascii():
-            continue
-        if is_syllable(word):
-            valid += 1
-        else:
-            invalid += 1
+    words = [w for w in _TOKEN.findall(text, 0, min(len(text), limit)) if not w.isascii()]
+    valid = sum(map(is_syllable, words))  # per page of every PDF: map and sum, not a loop
+    invalid = len(words) - valid
     judged = valid + invalid
     return (valid - invalid) / judged if judged else 0.0
 
