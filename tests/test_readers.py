@@ -150,6 +150,29 @@ def test_pdf_puts_two_column_blocks_back_in_order():
     assert tail.index("Nơi nhận") < tail.index("TM. ỦY BAN NHÂN DÂN") < tail.index("Nguyễn Phong Doanh")
 
 
+@pytest.mark.parametrize("path", sorted((CORPUS / "pdf").glob("*.pdf")) + sorted((CORPUS / "pdf-cid").glob("*.pdf")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_pdf_rectangle_texts_from_the_stream_equal_bounded_text(path):
+    """The fast path of the PDF reader (a rectangle's text sliced from the character stream)
+    gives what pdfium's bounded-text call gives for the same rectangle, on every page."""
+    import pypdfium2 as pdfium
+
+    from plan_extract.read.pdf import _Seg, _bounded_text, _rect_texts
+
+    pdf = pdfium.PdfDocument(str(path))
+    sliced = 0
+    for page in pdf:
+        tp = page.get_textpage()
+        known = _rect_texts(tp)
+        assert len(known) == tp.count_rects()
+        for i, text in enumerate(known):
+            if text is not None:
+                sliced += 1
+                assert text == _bounded_text(tp, _Seg("", *tp.get_rect(i)))
+        tp.close()
+    assert sliced > 0
+
+
 def test_pdf_with_bad_font_mapping_reads_like_the_text():
     doc = read(CORPUS / "pdf-cid" / "kien-an-2026-kh-136-phat-trien-ktxh.pdf")
     assert "(cid:" not in doc.text
