@@ -66,3 +66,17 @@ def test_normalize_never_crashes_and_map_is_monotone(text):
     assert len(n.map.src) == len(n.text) + 1
     src = list(n.map.src)
     assert all(0 <= x <= len(text) for x in src)
+
+
+def test_language_data_reads_the_same_with_libyaml_and_pure_python():
+    """``lang.load`` uses libyaml's loader when PyYAML has it: every data file must parse to the
+    same data as with PyYAML's pure-Python safe loader."""
+    import yaml
+
+    from plan_extract.lang import DATA_DIR, _LOADER
+
+    files = sorted(DATA_DIR.glob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=_LOADER) == yaml.load(text, Loader=yaml.SafeLoader), path.name

@@ -511,3 +511,25 @@ def test_api_extract_tables(corpus_tables):
     assert len(one["documents"]) >= 1
     missing = plan_extract.extract_tables([CORPUS / "no-such-file.txt"])
     assert list(missing["errors"]["error"]) == ["FileNotFoundError"]
+
+
+def test_typed_frames_equal_frames_cast_from_objects():
+    """``to_frames`` builds each table column by column; it must give exactly the frame of the
+    rows cast afterwards (``frame``): same columns, dtypes and values, missing values included."""
+    import math
+
+    from plan_extract.pipeline import process
+    from plan_extract.tables import TABLES, columns, frame, to_frames
+
+    plans = [process(p) for p in sorted((CORPUS / "txt").glob("*.txt"))[:3]]
+    edge = plans[0].targets[0]
+    plans[0].targets.append(dataclasses.replace(edge, value=math.nan, value_min=None, target_year=None,
+                                                higher_is_better=None, unit=""))
+    fast = to_frames(plans)
+    for name in TABLES:
+        rows = [dataclasses.astuple(r) for p in plans for r in p.table(name)]
+        slow = frame(name, rows)
+        assert list(fast[name].columns) == columns(name)
+        assert fast[name].dtypes.to_dict() == slow.dtypes.to_dict(), name
+        assert fast[name].equals(slow), name
+    assert fast["targets"]["value"].isna().any() and fast["targets"]["target_year"].isna().any()
