@@ -91,6 +91,49 @@ def pdf_floor(files: list[Path]) -> tuple[float, int]:
     return pages / (time.perf_counter() - t0), pages
 
 
+def pdf_reader_vs_bare(files: list[Path]) -> dict:
+    """The PDF reader alone (``read_pdf``: text runs, reading order, running headers) against
+    pypdfium2's bare text extraction, on the files none of whose pages draws a ruled table
+    (those go through pdfplumber's table finder, measured in the whole-pipeline rows): the
+    target of the issue is the reader within 2x of the bare extraction there. Best of three
+    passes each, so that other work on the machine weighs less."""
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from plan_extract.read.pdf import _has_rules, read_pdf
+
+    plain = []
+    for p in files:
+        doc = pdfium.PdfDocument(str(p))
+        if not any(_has_rules(page) for page in doc):
+            plain.append(p)
+        doc.close()
+    if not plain:
+        return {}
+    pages = pdf_pages(plain)
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for p in plain:
+                fn(p)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    def bare(p: Path) -> None:
+        doc = pdfium.PdfDocument(str(p))
+        for page in doc:
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+        doc.close()
+
+    reader, floor = best(read_pdf), best(bare)
+    return {"files": len(plain), "pages": pages, "reader_ms_per_page": 1000 * reader / pages,
+            "bare_ms_per_page": 1000 * floor / pages, "ratio": reader / floor}
+
+
 def pdf_pages(files: list[Path]) -> int:
     import pypdfium2 as pdfium
 
@@ -118,6 +161,8 @@ def main() -> None:
             floor = read_floor(files)
             pages = pdf_pages(files) if fmt == "pdf" else 0
             bare = pdf_floor(files) if fmt == "pdf" else (0.0, 0)
+            if fmt == "pdf":
+                raw["pdf_reader"] = pdf_reader_vs_bare(files)
             for workers in sorted({1, cores}):
                 r = run_config(tmp / fmt, workers)
                 dps = r["files"] / r["seconds"]
@@ -161,6 +206,12 @@ def _markdown(raw: dict) -> str:
             lines.append(f"| {r['workers']} worker(s) | {r['pages']} | {r['pages_per_s']:.1f} | "
                          f"{r['ms_per_page']:.1f} | {r['bare_ms_per_page']:.2f} | "
                          f"{r['ms_per_page'] / r['bare_ms_per_page']:.1f}× |")
+    r = raw.get("pdf_reader")
+    if r:
+        lines += ["", f"PDF reader alone (`read_pdf`, 1 process, best of 3), on the {r['files']} files "
+                      f"({r['pages']} pages) without ruled tables: {r['reader_ms_per_page']:.2f} ms a page "
+                      f"against {r['bare_ms_per_page']:.2f} ms for pypdfium2's bare text extraction of the "
+                      f"same pages: {r['ratio']:.2f}×."]
     m = raw.get("memory_flatness")
     if m:
         lines += ["", f"Memory as the batch grows (.txt, 1 worker): peak of the main process "

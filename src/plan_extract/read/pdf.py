@@ -39,8 +39,10 @@ class _Line:
 
     _BOX = ("top", "bottom", "left", "right")
 
-    def __init__(self, segs: list[_Seg]) -> None:
+    def __init__(self, segs: list[_Seg], box: tuple[float, float, float, float] | None = None) -> None:
         self.segs = segs
+        if box is not None:  # the caller's (top, bottom, left, right) of these segments
+            self.top, self.bottom, self.left, self.right = box
 
     @property
     def segs(self) -> list[_Seg]:
@@ -337,20 +339,20 @@ def _merge_overlaps(segs: list[_Seg]) -> list[_Seg]:
 def _group_lines(segs: list[_Seg]) -> list[_Line]:
     """Segments whose vertical extents overlap by more than half belong to one line."""
     groups: list[list[_Seg]] = []
-    extents: list[list[float]] = []  # [top, bottom] of each line, kept as segments join it
+    extents: list[list[float]] = []  # [top, bottom, left, right] of each line, as segments join it
     for s in sorted(segs, key=lambda s: (-s.top, s.left)):
         for k in range(max(0, len(groups) - 3), len(groups)):
-            top, bottom = extents[k]
+            top, bottom, left, right = extents[k]
             overlap = min(top, s.top) - max(bottom, s.bottom)
             if overlap > 0.5 * min(s.top - s.bottom, top - bottom):
                 groups[k].append(s)
-                extents[k] = [max(top, s.top), min(bottom, s.bottom)]
+                extents[k] = [max(top, s.top), min(bottom, s.bottom), min(left, s.left), max(right, s.right)]
                 break
         else:
             groups.append([s])
-            extents.append([s.top, s.bottom])
+            extents.append([s.top, s.bottom, s.left, s.right])
     order = sorted(range(len(groups)), key=lambda k: -extents[k][0])
-    return _split_columns([_Line(groups[k]) for k in order])
+    return _split_columns([_Line(groups[k], tuple(extents[k])) for k in order])
 
 
 def _split_columns(lines: list[_Line]) -> list[_Line]:
