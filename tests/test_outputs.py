@@ -31,7 +31,7 @@ import pytest
 import plan_extract
 from plan_extract import schema, store
 from plan_extract.cli import main
-from plan_extract.pipeline import Plan
+from plan_extract.model import Plan
 from plan_extract.tables import TABLES, WORKBOOK, columns, field_types, frame, to_frames, write
 
 from conftest import CORPUS, SEEDS

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .pipeline import Plan
+    from .model import Plan
 
 DEFAULT_EXCLUDE = ("README*", "readme*", ".*")
 
@@ -65,7 +65,7 @@ def extract_plans(paths: Iterable[str | Path] | str | Path, *, workers: int = 1,
     """Plans of every file under ``paths`` (files and folders, as the CLI takes them), in order;
     a missing path gives a Plan with a FileNotFoundError row. ``workers`` > 1 uses processes."""
     from .model import ErrorRecord
-    from .pipeline import Plan
+    from .model import Plan
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

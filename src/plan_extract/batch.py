@@ -96,7 +96,8 @@ def _on_alarm(signum, frame) -> None:  # pragma: no cover - exercised through pr
 def process_file(path: str, timeout: float = 0.0):
     """Run the pipeline on one file with a time limit; always returns a ``Plan``."""
     from .model import ErrorRecord
-    from .pipeline import Plan, process
+    from .model import Plan
+    from .pipeline import process
 
     use_alarm = timeout and timeout > 0 and threading.current_thread() is threading.main_thread()
     if use_alarm:
@@ -125,7 +126,7 @@ def process_file(path: str, timeout: float = 0.0):
 
 def _crashed(path: str):
     from .model import ErrorRecord
-    from .pipeline import Plan
+    from .model import Plan
 
     plan = Plan(path)
     plan.errors.append(ErrorRecord(
@@ -151,7 +152,7 @@ def fingerprint() -> str:
 
 
 def file_key(path: Path) -> str:
-    from .pipeline import file_sha256
+    from .model import file_sha256
 
     return f"{file_sha256(path)}-{fingerprint()}"
 
@@ -286,7 +287,7 @@ def run_batch(files: Iterable[str | Path], out: str | Path, options: BatchOption
     ``progress(plan, cached)`` is called once per file, in order. Missing files give an error row.
     """
     from .model import ErrorRecord
-    from .pipeline import Plan
+    from .model import Plan
     from .writer import TableWriter
 
     opts = options or BatchOptions()

@@ -7,7 +7,13 @@ reader can always click back to the source sentence.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the normalizer is engine code; records do not import it
+    from .normalize import NormText
 
 
 class ReadError(Exception):
@@ -155,6 +161,42 @@ class WarningRecord:
 
 
 @dataclass
+class TargetRecord:
+    doc_id: str
+    source_path: str
+    target_id: str
+    label: str
+    parent_target_id: str
+    section_id: str
+    in_task: bool
+    indicator: str
+    indicator_code: str
+    sector: str
+    higher_is_better: bool | None
+    kind: str
+    comparator: str
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    unit: str
+    unit_text: str
+    value_text: str
+    parsed: bool
+    baseline: str
+    baseline_year: int | None
+    target_year: int | None
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+    quote: str
+    rule: str
+    page: int | None = None      # 1-based page of ``start`` (paged formats)
+    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
+    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
+
+
+@dataclass
 class TaskRecord:
     """One task a plan assigns: a paragraph, list item or appendix-table row that directs an action."""
 
@@ -223,3 +265,37 @@ class BodyRecord:
     page: int | None = None      # 1-based page of ``start`` (paged formats)
     ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
     ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
+
+
+@dataclass
+class Plan:
+    """Everything extracted from one file (one or more documents): the rows of every table.
+
+    Defined beside the records, not in ``pipeline``, so that a process that only writes tables
+    (the batch's main process, the cache reader) does not load the extraction engine."""
+
+    source_path: str
+    sha256: str = ""
+    source: SourceDoc | None = None
+    norm: NormText | None = None  # the normalized text (dropped before a plan leaves a worker)
+    documents: list[DocumentRecord] = field(default_factory=list)
+    sections: list[SectionRecord] = field(default_factory=list)
+    references: list[ReferenceRecord] = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+    def table(self, name: str) -> list:
+        return getattr(self, name)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (hex): a plan's ``sha256`` and the batch cache's key."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

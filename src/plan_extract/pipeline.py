@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left, bisect_right
 import traceback
 from dataclasses import dataclass, field
@@ -12,33 +11,11 @@ from pathlib import Path
 
 from .extract.metadata import Meta, extract_metadata
 from .extract.references import find_references
-from .model import (DocumentRecord, ErrorRecord, ReadError, ReferenceRecord, SectionRecord,
-                    SourceDoc)
+from .model import (DocumentRecord, ErrorRecord, Plan, ReadError, ReferenceRecord, SectionRecord,
+                    SourceDoc, file_sha256)
 from .normalize import NormText, normalize
 from .read import read
 from .segment import DocPart, SectionNode, build_sections, lines_of, split_documents
-
-
-@dataclass
-class Plan:
-    """Everything extracted from one file (one or more documents)."""
-
-    source_path: str
-    sha256: str = ""
-    source: SourceDoc | None = None
-    norm: NormText | None = None
-    documents: list[DocumentRecord] = field(default_factory=list)
-    sections: list[SectionRecord] = field(default_factory=list)
-    references: list[ReferenceRecord] = field(default_factory=list)
-    targets: list = field(default_factory=list)
-    tasks: list = field(default_factory=list)
-    deadlines: list = field(default_factory=list)
-    bodies: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    errors: list[ErrorRecord] = field(default_factory=list)
-
-    def table(self, name: str) -> list:
-        return getattr(self, name)
 
 
 @dataclass
@@ -73,14 +50,6 @@ class DocContext:
         while node is not None and not node.start <= offset < node.end:
             node = node.parent
         return node
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def process(path: str | Path) -> Plan:

@@ -29,9 +29,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from .extract.targets import TargetRecord
 from .model import (BodyRecord, DeadlineRecord, DocumentRecord, ErrorRecord, ReferenceRecord,
-                    SectionRecord, TaskRecord, WarningRecord)
+                    SectionRecord, TargetRecord, TaskRecord, WarningRecord)
 
 TABLES: dict[str, type] = {
     "documents": DocumentRecord,

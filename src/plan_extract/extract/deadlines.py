@@ -364,6 +364,7 @@ _RULES_BY_START: dict[str, tuple[int, ...]] = {
     for k in set(_FOLDED.values())
 }
 _ANCHOR = re.compile(r"(?<!\w)(?=(" + "|".join(sorted(map(_key_regex, _RULES_BY_START))) + r")(?!\w))")
+_RULES_AT: dict[str, tuple[int, ...]] = {}  # the rules of each anchor text as written, looked up once
 _ANCHOR_CI = re.compile(_ANCHOR.pattern, re.IGNORECASE)  # for the rare text whose lower() changes length
 
 
@@ -373,7 +374,13 @@ def _matches(text: str) -> list[tuple[int, regex.Match[str]]]:
     scan, anchor = (low, _ANCHOR) if len(low) == len(text) else (text, _ANCHOR_CI)
     found = []
     for a in anchor.finditer(scan):
-        for i in _RULES_BY_START[_start_key(a.group(1))]:
+        key = a.group(1)
+        rules = _RULES_AT.get(key)
+        if rules is None:
+            rules = _RULES_BY_START[_start_key(key)]
+            if len(_RULES_AT) < 4096:  # keys with numbers ("12 tháng") are many; keep it bounded
+                _RULES_AT[key] = rules
+        for i in rules:
             if m := _RULES[i].pattern.match(text, a.start()):
                 found.append((i, m))
     return found

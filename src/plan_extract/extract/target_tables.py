@@ -190,7 +190,8 @@ def doc_table_rows(ctx) -> list[tuple[Columns, int, str]]:
 
 def table_targets(ctx, source_text: str, n0: int) -> list:
     """Target records of the targets tables of one document (``ctx``: a pipeline DocContext)."""
-    from .targets import TargetRecord, _kind, classify_indicator
+    from ..model import TargetRecord
+    from .targets import _kind, classify_indicator
 
     text = ctx.norm.text
     out: list = []

@@ -22,7 +22,7 @@ import regex as re
 from ..rx import grouped_alternation, rx
 
 from ..lang import load
-from ..model import WarningRecord
+from ..model import TargetRecord, WarningRecord
 from ..normalize import fold, is_table_row
 from .quantities import Quantity, find_quantities
 
@@ -178,42 +178,6 @@ _TRONG_DO_LINE = re.compile(r"^Trong đó\s*:?\s*$")
 _INLINE_ITEM = re.compile(r"\((?P<n>\d{1,3})\)\s*")
 _INLINE_LEAD = re.compile(_words(_DATA["inline_list_lead"]))
 _INLINE_END = re.compile(r"[;.]\s+(?=" + _words(_DATA["inline_list_end"]) + ")")
-
-
-@dataclass
-class TargetRecord:
-    doc_id: str
-    source_path: str
-    target_id: str
-    label: str
-    parent_target_id: str
-    section_id: str
-    in_task: bool
-    indicator: str
-    indicator_code: str
-    sector: str
-    higher_is_better: bool | None
-    kind: str
-    comparator: str
-    value: float | None
-    value_min: float | None
-    value_max: float | None
-    unit: str
-    unit_text: str
-    value_text: str
-    parsed: bool
-    baseline: str
-    baseline_year: int | None
-    target_year: int | None
-    start: int
-    end: int
-    value_start: int
-    value_end: int
-    quote: str
-    rule: str
-    page: int | None = None      # 1-based page of ``start`` (paged formats)
-    ocr_conf: float | None = None  # mean OCR confidence (0-100) of the words in the span (OCR pages)
-    ocr_box: str = ""            # "x0 y0 x1 y1" (PDF points from the page's top-left) of those words on ``page``
 
 
 # ------------------------------------------------------------------------------- resolving
