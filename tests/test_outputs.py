@@ -533,3 +533,58 @@ def test_typed_frames_equal_frames_cast_from_objects():
         assert fast[name].dtypes.to_dict() == slow.dtypes.to_dict(), name
         assert fast[name].equals(slow), name
     assert fast["targets"]["value"].isna().any() and fast["targets"]["target_year"].isna().any()
+
+
+def _edge_plans() -> list[Plan]:
+    """Three corpus plans with a targets row of awkward values: NaN and None numbers, text with
+    commas, quotes, CR/LF, a leading "=" or tab, a lone empty field."""
+    import math
+
+    from plan_extract.pipeline import process
+
+    plans = [process(p) for p in sorted((CORPUS / "txt").glob("*.txt"))[:3]]
+    edge = plans[0].targets[0]
+    plans[0].targets += [
+        dataclasses.replace(edge, value=math.nan, value_min=None, value_max=1e-05, target_year=None,
+                            higher_is_better=None, unit="", quote='a, "b"\r\nc'),
+        dataclasses.replace(edge, value=3, value_min=1.5e16, value_max=-0.0, label="=1+2",
+                            indicator="\tx", quote="\r", baseline_year=2025),
+    ]
+    return plans
+
+
+def test_csv_and_jsonl_rows_are_the_bytes_pandas_writes(tmp_path):
+    """The batch writes CSV and JSON Lines from the record tuples (``write_csv_rows``,
+    ``write_jsonl_rows``); the files must be byte for byte those of the typed frames."""
+    from plan_extract.tables import table_rows, write_csv_rows, write_jsonl, write_jsonl_rows
+
+    plans = _edge_plans()
+    rows, frames = table_rows(plans), to_frames(plans)
+    for name in TABLES:
+        fast_csv, fast_jsonl = tmp_path / f"{name}.fast.csv", tmp_path / f"{name}.fast.jsonl"
+        with open(fast_csv, "w", encoding="utf-8", newline="") as fh:
+            write_csv_rows(fh, name, rows[name])
+        with open(fast_jsonl, "w", encoding="utf-8", newline="\n") as fh:
+            write_jsonl_rows(fh, name, rows[name])
+        frames[name].to_csv(tmp_path / f"{name}.csv", index=False, lineterminator="\r\n")
+        write_jsonl(frames[name], tmp_path / f"{name}.jsonl")
+        assert fast_csv.read_bytes() == (tmp_path / f"{name}.csv").read_bytes(), name
+        assert fast_jsonl.read_bytes() == (tmp_path / f"{name}.jsonl").read_bytes(), name
+    assert b'"a, ""b""\r\nc"' in (tmp_path / "targets.fast.csv").read_bytes()
+
+
+def test_batch_files_equal_whole_table_files(tmp_path):
+    """A batch written chunk by chunk (``TableWriter``) gives the files ``tables.write`` gives for
+    all its plans at once, the BOM only at the top of each CSV."""
+    from plan_extract.writer import TableWriter
+
+    plans = _edge_plans()
+    w = TableWriter(tmp_path / "chunks", ["csv", "jsonl"], bom=True)
+    w.append(plans[:1])
+    w.append(plans[1:])
+    w.close()
+    write(to_frames(plans), tmp_path / "whole", ["csv", "jsonl"], bom=True)
+    for name in TABLES:
+        for fmt in ("csv", "jsonl"):
+            got = (tmp_path / "chunks" / f"{name}.{fmt}").read_bytes()
+            assert got == (tmp_path / "whole" / f"{name}.{fmt}").read_bytes(), (name, fmt)

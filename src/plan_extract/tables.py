@@ -20,6 +20,7 @@ altered:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import json
 import math
@@ -53,6 +54,7 @@ def columns(name: str) -> list[str]:
     return [f.name for f in dataclasses.fields(TABLES[name])]
 
 
+@functools.lru_cache(maxsize=None)
 def field_types(record_type: type) -> dict[str, tuple[type, bool]]:
     """``{field: (base type, nullable)}`` from a record dataclass's type hints (``int | None`` →
     ``(int, True)``). Shared by the JSON Schemas and the database columns."""
@@ -77,13 +79,23 @@ def dtypes(name: str) -> dict[str, str]:
     return {c: _PANDAS_DTYPE[t] for c, (t, _) in field_types(TABLES[name]).items()}
 
 
-def to_frames(plans: Iterable) -> dict[str, pd.DataFrame]:
-    """One typed DataFrame per table from an iterable of ``Plan``s."""
+def table_rows(plans: Iterable) -> dict[str, list[tuple]]:
+    """Every table's rows from an iterable of ``Plan``s: tuples of the record's fields in order."""
     rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
     getters = {name: operator.attrgetter(*columns(name)) for name in TABLES}
     for plan in plans:
         for name in TABLES:  # records are flat: a row is its fields in order (no deep copy)
             rows[name].extend(map(getters[name], plan.table(name)))
+    return rows
+
+
+def to_frames(plans: Iterable) -> dict[str, pd.DataFrame]:
+    """One typed DataFrame per table from an iterable of ``Plan``s."""
+    return frames_of(table_rows(plans))
+
+
+def frames_of(rows: dict[str, list[tuple]]) -> dict[str, pd.DataFrame]:
+    """One typed DataFrame per table from ``table_rows``."""
     return {name: _typed_frame(name, rows[name]) for name in TABLES}
 
 
@@ -168,6 +180,57 @@ def _py(v):
         if isinstance(v, float) and math.isnan(v):
             return None
     return v
+
+
+# --- rows straight to CSV and JSON Lines ----------------------------------------------------------
+# A batch's CSV and JSON Lines files are written from the record tuples, without a DataFrame:
+# a tenth of the cost of ``to_csv`` on typed frames, and the same bytes (tests/test_outputs.py).
+
+
+def _plain_int(v):
+    return None if v is None else int(v)
+
+
+def _plain_float(v):
+    return None if v is None or v != v else float(v)  # NaN is missing, as in a Float64 column
+
+
+def _plain_bool(v):
+    return None if v is None else bool(v)
+
+
+_PLAIN = {int: _plain_int, float: _plain_float, bool: _plain_bool}
+
+
+def plain_rows(name: str, rows: Iterable[tuple]) -> Iterable[list]:
+    """Rows with each value as the table's typed frame holds it, as a plain Python value: missing
+    (``None``, a float NaN) → ``None``, numbers coerced to their column's type. Text columns hold
+    ``str`` or ``None`` already and are passed as they are."""
+    fix = [(i, _PLAIN[t]) for i, (t, _) in enumerate(field_types(TABLES[name]).values()) if t in _PLAIN]
+    for row in rows:
+        row = list(row)
+        for i, f in fix:
+            row[i] = f(row[i])
+        yield row
+
+
+def write_csv_rows(fh, name: str, rows: Iterable[tuple], header: bool = True) -> None:
+    """A table's rows to an open text file (``newline=""``) in ``DataFrame.to_csv``'s dialect:
+    RFC 4180, CRLF line ends, minimal quoting."""
+    import csv
+
+    w = csv.writer(fh, lineterminator="\r\n")
+    if header:
+        w.writerow(columns(name))
+    w.writerows(plain_rows(name, rows))  # csv writes None as "", floats by repr, bools as True/False
+
+
+def write_jsonl_rows(fh, name: str, rows: Iterable[tuple]) -> None:
+    """A table's rows to an open text file as JSON Lines (the same lines as ``write_jsonl``)."""
+    cols = columns(name)
+    for row in plain_rows(name, rows):
+        fh.write(json.dumps(dict(zip(cols, row)), ensure_ascii=False, allow_nan=False))
+        fh.write("\n")
 
 
 def write_jsonl(df: pd.DataFrame, path: str | Path) -> None:

@@ -7,13 +7,13 @@ Parquet or CSV files.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
-from .tables import TABLES, WORKBOOK, dtypes, frame, parse_formats, records, to_frames, write_xlsx
+from .tables import (TABLES, WORKBOOK, dtypes, frame, frames_of, parse_formats, table_rows, write_csv_rows,
+                     write_jsonl_rows, write_xlsx)
 
 
 class TableWriter:
@@ -41,25 +41,26 @@ class TableWriter:
     def append(self, plans: list) -> None:
         if not plans:
             return
-        frames = to_frames(plans)
-        for name, df in frames.items():
+        rows = table_rows(plans)
+        held = "xlsx" in self.formats and not ({"csv", "parquet"} & set(self.formats))
+        frames = frames_of(rows) if (self.db_target is not None or held
+                                     or "parquet" in self.formats) else None
+        for name in TABLES:
             first = name not in self._started
             self._started.add(name)
             for fmt in self.formats:
                 if fmt == "csv":
-                    df.to_csv(self.out / f"{name}.csv", mode="w" if first else "a", header=first,
-                              index=False, encoding=("utf-8-sig" if self.bom and first else "utf-8"),
-                              lineterminator="\r\n")
+                    with open(self.out / f"{name}.csv", "w" if first else "a", newline="",
+                              encoding="utf-8-sig" if self.bom and first else "utf-8") as fh:
+                        write_csv_rows(fh, name, rows[name], header=first)
                 elif fmt == "jsonl":
                     with open(self.out / f"{name}.jsonl", "w" if first else "a", encoding="utf-8",
                               newline="\n") as fh:
-                        for row in records(df):
-                            fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False))
-                            fh.write("\n")
+                        write_jsonl_rows(fh, name, rows[name])
                 elif fmt == "parquet":
-                    self._parquet_append(name, df)
-            if "xlsx" in self.formats and not ({"csv", "parquet"} & set(self.formats)):
-                self._held[name].append(df)
+                    self._parquet_append(name, frames[name])
+            if held:
+                self._held[name].append(frames[name])
         if self.db_target is not None and self._db_error is None:
             from .store import load
 
