@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re as stdlib_re
 import unicodedata
-from functools import lru_cache
 from array import array
 from dataclasses import dataclass
 from typing import Callable
@@ -20,6 +19,7 @@ import regex as re
 from .rx import rx
 
 from .lang import load
+from .memo import per_document
 from .spans import OffsetMap, identity_array
 
 
@@ -131,7 +131,7 @@ def _fold(text: str) -> str:
     return t
 
 
-@lru_cache(maxsize=16)
+@per_document()
 def _fold_long(text: str) -> str:
     return _fold(text)
 

@@ -13,6 +13,7 @@ from .extract.metadata import Meta, extract_metadata
 from .extract.references import find_references
 from .model import (DocumentRecord, ErrorRecord, Plan, ReadError, ReferenceRecord, SectionRecord,
                     SourceDoc, file_sha256)
+from .memo import new_document
 from .normalize import NormText, normalize
 from .read import read
 from .segment import DocPart, SectionNode, build_sections, lines_of, split_documents
@@ -55,6 +56,7 @@ class DocContext:
 def process(path: str | Path) -> Plan:
     """Run the whole pipeline on one file; errors become ``ErrorRecord``s, never exceptions."""
     path = Path(path)
+    new_document()  # memos of the last file are not this one's
     plan = Plan(str(path))
     stage = "read"
     try:

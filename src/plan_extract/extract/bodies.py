@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
+from ..memo import per_document
 from ..rx import grouped_alternation, rx
 
 from plan_extract.lang import load
@@ -541,7 +542,7 @@ def _find(text: str) -> list[BodyMatch]:
     return out
 
 
-@lru_cache(maxsize=16)
+@per_document()
 def _find_cached(text: str) -> tuple[BodyMatch, ...]:
     return tuple(_find(text))
 
@@ -580,6 +581,7 @@ def _relevelled(m: BodyMatch, level: str) -> BodyMatch:
                      entry.get("level") or "", m.known, m.rule)
 
 
+@lru_cache(maxsize=4096)  # the issuer of every plan of a ward is asked for again and again
 def canonical(name_or_mention: str) -> str | None:
     """Canonical name of a surface form ("UBND phường An Dương" → "Ủy ban nhân dân phường")."""
     s = name_or_mention.strip()
@@ -767,7 +769,7 @@ def _cue_applies(cue: _Cue, f: str, ws: int, head: int, tail: int, line_start: i
     return True
 
 
-@lru_cache(maxsize=16)
+@per_document()
 def _role_text(text: str) -> tuple[str, list[int] | None, str]:
     """Composed text, its map back, and its folded copy for cue matching ("*" of markdown
     emphasis blanked); cached because role_of is called once per mention of the same text."""
