@@ -80,3 +80,35 @@ def test_language_data_reads_the_same_with_libyaml_and_pure_python():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert yaml.load(text, Loader=_LOADER) == yaml.load(text, Loader=yaml.SafeLoader), path.name
+
+
+def test_character_probes_hold_exactly_the_characters_of_their_passes():
+    """A pass is skipped when its probe finds none of its characters: every character of the
+    Basic Multilingual Plane must be found by the probe iff the pass's class matches it."""
+    from plan_extract import normalize as N
+
+    for probe, pattern in ((N._HAS_INVISIBLE, N._INVISIBLE), (N._HAS_ODD_SPACE, N._SPACES),
+                           (N._HAS_BULLET, N._BULLET)):
+        for cp in range(0x10000):
+            c = chr(cp)
+            if 0xD800 <= cp <= 0xDFFF:
+                continue
+            hit = pattern.search(c) is not None if pattern is not N._BULLET else \
+                pattern.search(c + " x") is not None and c not in " \t"
+            assert probe("ab" + c + "cd") == hit, (pattern.pattern, hex(cp))
+
+
+def test_tone_pass_equals_the_full_pattern_everywhere():
+    """The tone pass tries the full pattern only at the cheap candidates: the same matches as
+    searching with the full pattern, on the corpus and on random Vietnamese-like strings."""
+    from plan_extract import normalize as N
+    from conftest import CORPUS
+
+    texts = [p.read_text(encoding="utf-8") for p in CORPUS.rglob("*.txt")]
+    rnd = random.Random(7)
+    alphabet = "hoàHOÀuýUỶqQtTkKnNgGcCđĐ oaeyáàảãạèéẻẽẹỳýỷỹỵ-.,\n1x"
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(20000)]
+    for t in texts:
+        assert [m.span() for m in N._ToneMatches.finditer(t)] == \
+            [m.span() for m in N._NEW_STYLE_TONE.finditer(t)], t
+        assert canonical_tones(t) == N._NEW_STYLE_TONE.sub(N._tone_repl, t)
