@@ -263,3 +263,27 @@ def test_speed_on_a_25k_plan() -> None:
         _find(text)
         times.append(time.perf_counter() - t)
     assert statistics.median(times) < 0.05
+
+
+def test_sentence_end_searches_equal_the_pattern_searches():
+    """``_next_sentence_end`` / ``_last_sentence_end`` try the sentence-end pattern only at its
+    possible first characters: the same matches as searching with it forwards and backwards."""
+    import random
+
+    from plan_extract.extract import bodies as B
+    from plan_extract.normalize import normalize
+    from conftest import CORPUS
+
+    back = B.regex.compile("(?r)" + B._SENTENCE_END.pattern)
+    texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(CORPUS.glob("txt/*.txt"))]
+    rnd = random.Random(3)
+    texts += ["".join(rnd.choice("a.!?\n \t#*-1)2.Ab:;–•+I)đ\r") for _ in range(rnd.randint(0, 60)))
+              for _ in range(3000)]
+    for t in texts:
+        for s in range(0, len(t) + 1, 11 if len(t) > 1000 else 1):
+            for e in (s + 3000, s + 5, len(t)):
+                a, b = B._SENTENCE_END.search(t, s, e), B._next_sentence_end(t, s, e)
+                assert (a and a.span()) == (b and b.span()), (t, s, e)
+            for lo in (max(0, s - 3000), max(0, s - 4)):
+                a, b = back.search(t, lo, s), B._last_sentence_end(t, lo, s)
+                assert (a and a.span()) == (b and b.span()), (t, lo, s)

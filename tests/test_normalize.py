@@ -112,3 +112,17 @@ def test_tone_pass_equals_the_full_pattern_everywhere():
         assert [m.span() for m in N._ToneMatches.finditer(t)] == \
             [m.span() for m in N._NEW_STYLE_TONE.finditer(t)], t
         assert canonical_tones(t) == N._NEW_STYLE_TONE.sub(N._tone_repl, t)
+
+
+def test_tone_probe_finds_every_candidate():
+    """The stdlib probe of the tone pass may find more than the candidate pattern, never fewer:
+    after a toned final, whatever character of the BMP follows."""
+    from plan_extract import normalize as N
+
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        for final in ("oà", "Uỷ", "oẹ", "OÁ"):
+            t = final + chr(cp)
+            if N._TONE_CANDIDATE.search(t):
+                assert N._TONE_PROBE.search(t), hex(cp)

@@ -67,7 +67,7 @@ def _tone_moves() -> dict[str, str]:
 
 
 _TONE_MOVES = _tone_moves()
-_TONE_RE = re.compile("|".join(_TONE_MOVES))
+_TONE_RE = re.compile(grouped_alternation(list(_TONE_MOVES)))  # "o(?:à|á|…)|u(?:ỳ|…)": re skips to o/u
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _SPACES = "\u00a0\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 _ODD = {"đ": "d", **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}}
@@ -694,7 +694,31 @@ _SENTENCE_END = regex.compile(
     r"|\n(?=[ \t\r]*(?:\n|[-\u2013\u2022+*#>]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s))"
     r"|(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*)\n(?=[ \t\r*]*\p{Lu})"
 )
-_SENTENCE_END_BACK = regex.compile("(?r)" + _SENTENCE_END.pattern)
+# Every sentence end starts at one of these: the searches go from one to the next (a plain scan)
+# and try the pattern only there; the pattern's look-arounds cost ten times more tried everywhere.
+_END_CHARS = ".!?\n"
+_END_CHAR = re.compile(r"[.!?\n]")
+
+
+def _next_sentence_end(text: str, pos: int, endpos: int) -> Any:
+    """``_SENTENCE_END.search(text, pos, endpos)``."""
+    while (c := _END_CHAR.search(text, pos, endpos)) is not None:
+        m = _SENTENCE_END.match(text, c.start(), endpos)
+        if m is not None:
+            return m
+        pos = c.start() + 1
+    return None
+
+
+def _last_sentence_end(text: str, pos: int, endpos: int) -> Any:
+    """The last sentence end in ``text[pos:endpos]`` (a reverse search of ``_SENTENCE_END``)."""
+    upto = endpos
+    while (at := max(text.rfind(c, pos, upto) for c in _END_CHARS)) >= 0:
+        m = _SENTENCE_END.match(text, at, endpos)
+        if m is not None:
+            return m
+        upto = at
+    return None
 _MARK = r"(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]\s*"
 _INITIAL = regex.compile(rf"\A[\s#>\u2022+\-]*(?:{_MARK})?[\s#\-+\u2022]*\Z")  # clause opener
 _NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.", "### 1.", "a)"
@@ -703,11 +727,11 @@ _NUMBERED = regex.compile(rf"\A[\s#>\u2022+\-]*{_MARK}[\s#\-+\u2022]*\Z")  # "2.
 def _window(text: str, start: int, end: int, clause_start: int | None) -> tuple[int, int]:
     """The sentence around ``[start, end)``: from the last line/sentence end to the next."""
     if clause_start is None:
-        last = _SENTENCE_END_BACK.search(text, max(0, start - 3000), start)  # the last end before
+        last = _last_sentence_end(text, max(0, start - 3000), start)
         ws = last.end() if last else 0
     else:
         ws = clause_start
-    m = _SENTENCE_END.search(text, end, end + 3000)
+    m = _next_sentence_end(text, end, end + 3000)
     we = m.start() if m else min(len(text), end + 3000)
     return ws, max(we, end)
 

@@ -439,7 +439,9 @@ def _targets_of_item(ctx, source_text: str, item: _Item, parent_id: str, n0: int
     return found.out
 
 
-_COUNT_CUE = re.compile("(?:" + _words(_DATA["in_task_count_cues"]) + r")\s*$")
+# searched right to left ("(?r)"): the cue ends the text, and a forward search would try it at
+# every word of the clause first
+_COUNT_CUE = re.compile("(?r)(?:" + _words(_DATA["in_task_count_cues"]) + r")\s*$")
 _ACTIVITY_UNITS = {" ".join(fold(u).split()) for u in _DATA["activity_units"]}
 
 

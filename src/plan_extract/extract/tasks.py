@@ -42,7 +42,7 @@ _MARKER = re.compile(
     r"|Nhiệm vụ\s+\d+\s*[:.]?)|(?P<bullet>[-+•–*]))\s*")
 _ARTICLE = re.compile(r"^Điều\s+\d+")
 _SUPPORT_OPENING = re.compile(r"^\s*(?:tham gia\s+)?phối (?:kết )?hợp(?!\w)(?!\s+(?:chặt chẽ\s+)?với)", re.I)
-_NOT_TASK = [re.compile(p, re.I) for p in _DATA["not_task"]]
+_NOT_TASK = re.compile("|".join(f"(?:{p})" for p in _DATA["not_task"]), re.I)  # one search, not one a pattern
 _ARTICLE_CUES = re.compile("|".join(_DATA["article_cues"]), re.I)
 _COMPLETION = re.compile(rf"(?:{'|'.join(_DATA['completion_cues'])})", re.I)
 _TIMING_CUE = re.compile(r"^(?:trong|vào|trước|đến|từ|chậm nhất|hoàn thành|xong)(?!\w)", re.I)
@@ -119,7 +119,7 @@ def is_task_text(text: str) -> bool:
         return False
     if len(words) <= 6 and all(w[:1].isupper() for w in words if w[:1].isalpha()):
         return False
-    return not any(p.search(t) for p in _NOT_TASK)
+    return _NOT_TASK.search(t) is None
 
 
 def _in_task_section(sec) -> tuple[bool, bool]:
@@ -140,6 +140,7 @@ def paragraphs(ctx) -> list[Paragraph]:
     """Candidate task paragraphs of one document, in reading order."""
     text = ctx.norm.text
     heads = {s.start: s for s in ctx.sections}
+    where: dict[int, tuple[bool, bool]] = {}  # section id() -> _in_task_section
     out = []
     pos = ctx.part.start
     for line in text[ctx.part.start:ctx.part.end].split("\n"):
@@ -154,7 +155,10 @@ def paragraphs(ctx) -> list[Paragraph]:
         sec = ctx.section_at(start)
         if sec is None:
             continue
-        in_tasks, in_article = _in_task_section(sec)
+        placed = where.get(id(sec))
+        if placed is None:
+            placed = where[id(sec)] = _in_task_section(sec)
+        in_tasks, in_article = placed
         if not (in_tasks or in_article):
             continue
         label, bullet, n = marker(line)
