@@ -287,3 +287,27 @@ def test_sentence_end_searches_equal_the_pattern_searches():
             for lo in (max(0, s - 3000), max(0, s - 4)):
                 a, b = back.search(t, lo, s), B._last_sentence_end(t, lo, s)
                 assert (a and a.span()) == (b and b.span()), (t, lo, s)
+
+
+def test_sentence_end_pattern_equals_its_look_behind_first_spelling():
+    """The sentence-end pattern puts its line break before the look-behinds that end with it (so
+    a try at a "." fails at once): the same matches as the look-behind-first spelling."""
+    import random
+
+    from plan_extract.extract import bodies as B
+    from plan_extract.normalize import normalize
+    from conftest import CORPUS
+
+    first = B.regex.compile(
+        r"[.!?](?=\s)|(?<=[.;!?][ \t\r*]*)\n"
+        r"|\n(?=[ \t\r]*(?:\n|[-\u2013\u2022+*#>]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s))"
+        r"|(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*)\n(?=[ \t\r*]*\p{Lu})")
+    texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(CORPUS.glob("txt/*.txt"))]
+    rnd = random.Random(5)
+    texts += ["".join(rnd.choice("a.!?\n \t#*-1)2.Ab:;–•+I)đ\rX") for _ in range(rnd.randint(0, 60)))
+              for _ in range(5000)]
+    for t in texts:
+        assert [m.span() for m in first.finditer(t)] == [m.span() for m in B._SENTENCE_END.finditer(t)]
+        for s in range(len(t)):
+            a, b = first.match(t, s), B._SENTENCE_END.match(t, s)
+            assert (a and a.span()) == (b and b.span()), (t, s)

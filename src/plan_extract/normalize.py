@@ -323,7 +323,8 @@ def _starts_lower(line: str) -> bool:
     return bool(rx(r"^[\p{Ll}\d(,;]").match(line)) and not LABEL.match(line)
 
 
-_INLINE_ITEM = re.compile(r"(?<=\S\s*)\((\d{1,2})\)[^()]*$")
+# right to left: only the last "(n)" of the line can match (no bracket may follow it)
+_INLINE_ITEM = re.compile(r"(?r)(?<=\S\s*)\((\d{1,2})\)[^()]*$")
 
 
 def _continues_inline_list(a: str, b: str) -> bool:
@@ -342,11 +343,11 @@ def _join_decision(a: str, b: str, blank: bool, wrap_width: int, last: str | Non
         return False
     if not blank and _continues_inline_list(a, b):
         return True
-    if rx(r"^\p{Ll}").match(b) and not LABEL.match(b) and (not blank or rx(r"[,;]\s*$").search(a)):
+    if rx(r"^\p{Ll}").match(b) and not LABEL.match(b) and (not blank or rx(r"(?r)[,;]\s*$").search(a)):
         # a paragraph never opens in lower case: "…trong Kế hoạch;" / "thực hiện các phong trào …"
         # is one clause list wrapped by the PDF (across a page break too)
         return not rx(r"^[a-zđ]\)").match(b)
-    if (not blank and rx(r"[;,]\s*$").search(a) and len(last) >= 0.85 * wrap_width
+    if (not blank and rx(r"(?r)[;,]\s*$").search(a) and len(last) >= 0.85 * wrap_width
             and not LABEL.match(b) and not rx(r"^(?:Căn cứ|Thực hiện|Xét)\b").match(b)):
         return True  # a clause list wrapped right after its ";" ("…chuyển đổi số";" / "Phong trào …")
     if _TERMINAL.search(a):

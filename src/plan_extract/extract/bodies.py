@@ -688,11 +688,13 @@ def _roles() -> tuple[tuple[_Cue, ...], Any, Any, Any]:
 # Where a sentence ends: ". ", a blank line, a line break after ".;!?", before a list marker, or
 # between a numbered heading and a capitalized line. Other line breaks are wraps (PDF text breaks
 # lines mid-sentence) and do not end it.
+# (The line break comes before the look-behinds that end with it: tried at a "." they fail at once
+# instead of reading back over the whole line.)
 _SENTENCE_END = regex.compile(
     r"[.!?](?=\s)"
-    r"|(?<=[.;!?][ \t\r*]*)\n"
+    r"|\n(?<=[.;!?][ \t\r*]*\n)"
     r"|\n(?=[ \t\r]*(?:\n|[-\u2013\u2022+*#>]|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s))"
-    r"|(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*)\n(?=[ \t\r*]*\p{Lu})"
+    r"|\n(?<=(?:^|\n)[ \t#*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)[^\n]*\n)(?=[ \t\r*]*\p{Lu})"
 )
 # Every sentence end starts at one of these: the searches go from one to the next (a plain scan)
 # and try the pattern only there; the pattern's look-arounds cost ten times more tried everywhere.

@@ -153,7 +153,7 @@ def _classify_by_patterns(words: str) -> tuple[str, str, bool | None]:
 
 _KIND_OF = {_one_space(fold(c)): k for k, cues in _DATA["kind_cues"].items() for c in cues}
 _KIND_CUE = re.compile(_words(_KIND_OF))
-_KIND_BLOCK = re.compile("(?:" + _words(_DATA["kind_cue_not_after"]) + r")\s*$")
+_KIND_BLOCK = re.compile("(?r)(?:" + _words(_DATA["kind_cue_not_after"]) + r")\s*$")  # ends the text: right to left
 _ACTION = re.compile(_words(_DATA["action_verbs"]))
 _AFTER_STOP = re.compile(r"[,;:]|\s(?=" + _words(_DATA["indicator_after_stop"]) + ")")
 _SKIP_LEAD = re.compile(r"(?:[\s,]|" + _words(["và"]) + ")*(?:" + _words(_DATA["quote_skip_lead"])

@@ -46,7 +46,8 @@ _NOT_TASK = re.compile("|".join(f"(?:{p})" for p in _DATA["not_task"]), re.I)  #
 _ARTICLE_CUES = re.compile("|".join(_DATA["article_cues"]), re.I)
 _COMPLETION = re.compile(rf"(?:{'|'.join(_DATA['completion_cues'])})", re.I)
 _TIMING_CUE = re.compile(r"^(?:trong|vào|trước|đến|từ|chậm nhất|hoàn thành|xong)(?!\w)", re.I)
-_SUBJECT_OF_REPORT = re.compile(rf"(?:{'|'.join(_DATA['report_subject_words'])})(?:\s+\S+){{0,8}}\s*$", re.I)
+_SUBJECT_OF_REPORT = re.compile(  # it ends the text: searched right to left
+    rf"(?r)(?:{'|'.join(_DATA['report_subject_words'])})(?:\s+\S+){{0,8}}\s*$", re.I)
 
 
 @dataclass
