@@ -26,9 +26,10 @@ import json
 import math
 import typing
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are made: a CSV-only batch never loads it
+    import pandas as pd
 
 from .model import (BodyRecord, DeadlineRecord, DocumentRecord, ErrorRecord, ReferenceRecord,
                     SectionRecord, TargetRecord, TaskRecord, WarningRecord)
@@ -102,6 +103,8 @@ def frames_of(rows: dict[str, list[tuple]]) -> dict[str, pd.DataFrame]:
 def _typed_frame(name: str, rows: list[tuple]) -> pd.DataFrame:
     """``frame`` for rows of field tuples, built column by column as typed arrays: half the cost
     of a frame of objects cast afterwards, and the same frame (tests/test_outputs.py)."""
+    import pandas as pd
+
     if not rows:
         return frame(name, [])
     types = dtypes(name)
@@ -112,6 +115,8 @@ def _typed_frame(name: str, rows: list[tuple]) -> pd.DataFrame:
 def frame(name: str, rows: list[dict] | list[tuple]) -> pd.DataFrame:
     """A table's DataFrame from row dicts (or tuples of the fields in order), with the table's
     columns in order and typed."""
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns(name)).astype(dtypes(name))
 
 
@@ -171,6 +176,8 @@ def records(df: pd.DataFrame) -> Iterable[dict]:
 
 
 def _py(v):
+    import pandas as pd
+
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, float) and math.isnan(v):

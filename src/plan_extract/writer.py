@@ -8,9 +8,10 @@ Parquet or CSV files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .tables import (TABLES, WORKBOOK, dtypes, frame, frames_of, parse_formats, table_rows, write_csv_rows,
                      write_jsonl_rows, write_xlsx)
@@ -109,6 +110,8 @@ class TableWriter:
         return written
 
     def _read_back(self) -> dict[str, pd.DataFrame]:
+        import pandas as pd
+
         frames = {}
         for name in TABLES:
             if "parquet" in self.formats:
