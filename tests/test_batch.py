@@ -160,3 +160,23 @@ def test_streamed_tables_equal_the_whole_batch_tables(tmp_path: Path) -> None:
 
 def test_fingerprint_is_stable() -> None:
     assert batch.fingerprint() == batch.fingerprint() and len(batch.fingerprint()) == 16
+
+
+def test_a_plan_pickles_as_rows_and_comes_back_equal():
+    """Plans cross from workers and into the cache pickled as rows of field tuples
+    (``Plan.__reduce__``): every table, the path, the hash and the texts come back equal."""
+    import pickle
+
+    from plan_extract.model import TABLES
+    from plan_extract.pipeline import process
+
+    for path in [*sorted((CORPUS / "txt").glob("*.txt"))[:3], sorted((CORPUS / "pdf").glob("*.pdf"))[0]]:
+        plan = process(path)
+        back = pickle.loads(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+        assert (back.source_path, back.sha256) == (plan.source_path, plan.sha256)
+        for name in TABLES:
+            assert getattr(back, name) == getattr(plan, name), name
+            assert all(type(a) is type(b) for a, b in zip(getattr(back, name), getattr(plan, name)))
+        assert back.norm.text == plan.norm.text and list(back.norm.map.src) == list(plan.norm.map.src)
+        assert back.source.text == plan.source.text and back.source.page_starts == plan.source.page_starts
+        assert plan.documents and any(r.page for r in plan.targets) == (path.suffix == ".pdf")

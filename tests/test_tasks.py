@@ -186,8 +186,8 @@ def test_signing_body(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "corpus").glob("*/*.txt")),
                          ids=lambda p: p.stem[:40])
 def test_bodies_of_a_paragraph_are_the_documents_bodies_inside_it(path: Path) -> None:
-    """extract_tasks finds bodies once per document and gives each paragraph those inside it: that
-    must equal finding them in the paragraph alone."""
+    """extract_tasks finds bodies once per document and gives each paragraph and heading those
+    inside it: that must equal finding them in the paragraph or heading alone."""
     import sys
 
     from plan_extract.extract.bodies import find_bodies
@@ -208,3 +208,7 @@ def test_bodies_of_a_paragraph_are_the_documents_bodies_inside_it(path: Path) ->
         for p in paragraphs(ctx):
             alone = find_bodies(text[p.start:p.end])
             assert _within(whole, p.start - off, p.end - off) == alone, text[p.start:p.end][:80]
+        for node in ctx.sections:  # headings too (heading_assignment)
+            alone = find_bodies(text[node.start:node.heading_end])
+            assert _within(whole, node.start - off, node.heading_end - off) == alone, \
+                text[node.start:node.heading_end][:80]

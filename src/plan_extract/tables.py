@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import operator
 import json
 import math
 import typing
@@ -31,20 +30,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:  # pandas is imported where frames are made: a CSV-only batch never loads it
     import pandas as pd
 
-from .model import (BodyRecord, DeadlineRecord, DocumentRecord, ErrorRecord, ReferenceRecord,
-                    SectionRecord, TargetRecord, TaskRecord, WarningRecord)
-
-TABLES: dict[str, type] = {
-    "documents": DocumentRecord,
-    "sections": SectionRecord,
-    "references": ReferenceRecord,
-    "targets": TargetRecord,
-    "tasks": TaskRecord,
-    "deadlines": DeadlineRecord,
-    "bodies": BodyRecord,
-    "warnings": WarningRecord,
-    "errors": ErrorRecord,
-}
+from .model import TABLES, row_getter
 
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 WORKBOOK = "plan_extract.xlsx"
@@ -83,10 +69,9 @@ def dtypes(name: str) -> dict[str, str]:
 def table_rows(plans: Iterable) -> dict[str, list[tuple]]:
     """Every table's rows from an iterable of ``Plan``s: tuples of the record's fields in order."""
     rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
-    getters = {name: operator.attrgetter(*columns(name)) for name in TABLES}
     for plan in plans:
-        for name in TABLES:  # records are flat: a row is its fields in order (no deep copy)
-            rows[name].extend(map(getters[name], plan.table(name)))
+        for name, cls in TABLES.items():  # records are flat: a row is its fields in order (no deep copy)
+            rows[name].extend(map(row_getter(cls), plan.table(name)))
     return rows
 
 

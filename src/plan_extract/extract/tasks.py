@@ -210,15 +210,17 @@ def _named_support_only(a: Assignment) -> None:
         a.mentions = [(m, r, o) for m, r, o in a.mentions if not (r == "support" and m.name in generic)]
 
 
-def heading_assignment(ctx, sec) -> Assignment:
-    """Leads an assignee heading gives the items under it ("2. Phòng Văn hóa - Xã hội:")."""
+def heading_assignment(ctx, sec, doc_bodies: list[BodyMatch]) -> Assignment:
+    """Leads an assignee heading gives the items under it ("2. Phòng Văn hóa - Xã hội:");
+    ``doc_bodies``: the bodies of the document part (a heading's are those inside it)."""
     node = sec
     text = ctx.norm.text
     while node is not None and (node.kind in TASK_KINDS):
         a = Assignment()
         chunk = text[node.start:node.heading_end]
-        for m in find_bodies(chunk):
-            if role_of(chunk, m) == "lead":
+        found = _within(doc_bodies, node.start - ctx.part.start, node.heading_end - ctx.part.start)
+        for m in found:
+            if role_of(chunk, m, spans=found) == "lead":
                 a.add(m, "lead", node.start)
         if a.has_lead():
             return a
@@ -356,7 +358,7 @@ def extract_tasks(ctx, source_text: str) -> TaskOutput:
             dl_id = heading_deadline[node.id]
             node = node.parent
         if sec.id not in heading_leads:
-            heading_leads[sec.id] = heading_assignment(ctx, sec)
+            heading_leads[sec.id] = heading_assignment(ctx, sec, doc_bodies)
             for m, role, off in heading_leads[sec.id].mentions:
                 b.body(m, off, role, f"{ctx.doc_id}:k{len(b.out.tasks) + 1}")
         if item_section is not sec or (p.label and not p.bullet):
