@@ -28,14 +28,16 @@ FORMATS = ("txt", "docx", "pdf")
 
 
 def replicate(fmt: str, n: int, dest: Path) -> list[Path]:
-    """At least ``n`` files of one format, copies of the corpus's renditions."""
+    """At least ``n`` files of one format, copies of the corpus's renditions, named so that a
+    folder listing interleaves the plans (copy i of every plan, then copy i + 1) as a real
+    folder of different plans would."""
     src = sorted((ROOT / "corpus" / fmt).glob(f"*.{fmt}"))
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     i = 0
     while len(out) < n:
         for p in src:
-            q = dest / f"{p.stem}--{i:05d}.{fmt}"
+            q = dest / f"{i:05d}--{p.stem}.{fmt}"
             shutil.copyfile(p, q)
             out.append(q)
         i += 1

@@ -126,3 +126,21 @@ def test_tone_probe_finds_every_candidate():
             t = final + chr(cp)
             if N._TONE_CANDIDATE.search(t):
                 assert N._TONE_PROBE.search(t), hex(cp)
+
+
+def test_fold_cells_equals_folding_each_cell():
+    """A table row's cells folded in one call: the same keys as folding each cell, on every table
+    row of the corpus and on random rows (tone-mark pairs at a cell's edges, dashes, case)."""
+    from plan_extract.normalize import fold_cells, is_table_row
+    from conftest import CORPUS
+
+    rows = [line.split("|") for p in CORPUS.rglob("*.txt")
+            for line in normalize(p.read_text(encoding="utf-8")).text.split("\n") if is_table_row(line)]
+    assert rows
+    rnd = random.Random(11)
+    alphabet = "hoà uỷ Ủy –—-ĐđaÁ Σς\u0301e\n\t"
+    rows += [["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8))) for _ in range(rnd.randint(1, 6))]
+             for _ in range(20000)]
+    rows.append(["a\ue000b", "Hoà"])
+    for cells in rows:
+        assert fold_cells(cells) == [" ".join(fold(c).split()) for c in cells], cells

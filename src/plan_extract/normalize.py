@@ -162,6 +162,22 @@ def _fold_long(text: str) -> str:
     return _fold(text)
 
 
+_CELL_SEP = "\ue000"  # a private-use character: no letter, no case, composes with nothing
+
+
+def fold_cells(cells: list[str]) -> list[str]:
+    """``[" ".join(fold(c).split()) for c in cells]`` (a table row's cells as matching keys) in
+    one fold of the row: every step of ``fold`` reads a character alone, or its letters around
+    it, and a cell's edge is no letter either way.
+
+    >>> fold_cells(["STT", "Chỉ  tiêu", "Đơn vị tính – ĐVT"])
+    ['stt', 'chỉ tiêu', 'đơn vị tính - đvt']
+    """
+    if any(_CELL_SEP in c for c in cells):
+        return [" ".join(fold(c).split()) for c in cells]
+    return [" ".join(c.split()) for c in fold(_CELL_SEP.join(cells)).split(_CELL_SEP)]
+
+
 _DASHES = ("\u2013", "\u2014", "\u2012", "\u2212")  # en, em, figure dash, minus sign
 
 

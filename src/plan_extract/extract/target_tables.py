@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex as re
 
 from ..lang import load
-from ..normalize import fold, is_table_row
+from ..normalize import fold, fold_cells, is_table_row
 from .quantities import find_quantities, parse_number
 
 _T = load("targets")["table"]
@@ -80,7 +80,7 @@ def header_columns(cells: list[str]) -> Columns | None:
     >>> header_columns(["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"]) is None
     True
     """
-    folded = [" ".join(fold(c).split()) for c in cells]
+    folded = fold_cells(cells)
     number = next((i for i, c in enumerate(folded) if c in _NUMBER), None)
     indicator = next((i for i, c in enumerate(folded) if c in _INDICATOR), None)
     unit = next((i for i, c in enumerate(folded) if c in _UNIT), None)

@@ -571,7 +571,7 @@ def _record(ctx, source_text: str, n: int, label: str, parent_id: str, in_task: 
     else:
         indicator, kind = _indicator(seg.rstrip(".;")), "qualitative"
     code, sector, hib = classify_indicator(indicator or seg)
-    if not code:
+    if not code and indicator:  # (without an indicator, seg was classified already)
         code, sector, hib = classify_indicator(seg)
     if valued and not indicator and prev is not None:  # "…, đạt 80% đến năm 2030": same indicator
         indicator, code, sector, hib = prev.indicator, prev.indicator_code, prev.sector, prev.higher_is_better
@@ -638,8 +638,11 @@ def _announced(text: str, q: Quantity) -> bool:
 
 def _announcements(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
     """ "với 09 chỉ tiêu", "gồm 25 chỉ tiêu chủ yếu", "(12 chỉ tiêu)" in folded ``text``."""
+    end = len(text) if end is None else end
+    low = text.lower()  # the count and its noun read the same lower-cased as folded (fold moves
+    if len(low) == len(text) and not _ANNOUNCE_CORE.search(low, start, end):  # only "oa/oe/uy"
+        return []  # tones and dashes): a plan that announces nothing is not folded whole for it
     f = fold(text)
-    end = len(f) if end is None else end
     out = []
     for m in _announce_matches(f, start, end):
         head = f[max(start, m.start("n") - 30):m.start("n")]

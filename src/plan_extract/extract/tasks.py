@@ -28,7 +28,7 @@ from ..rx import rx
 
 from ..lang import load
 from ..model import BodyRecord, DeadlineRecord, TaskRecord
-from ..normalize import fold, is_table_row
+from ..normalize import fold, fold_cells, is_table_row
 from .bodies import (BodyMatch, body_info, canonical, find_bodies, issuer_mention, recipient_mentions,
                      signing_bodies,
                      role_of)
@@ -464,7 +464,7 @@ def table_columns(header: list[str]) -> dict[str, int] | None:
     True
     """
     cols: dict[str, int] = {}
-    folded = [" ".join(fold(h).split()) for h in header]
+    folded = fold_cells(header)
     for key in _COLUMN_ORDER:
         for i, h in enumerate(folded):
             if i in cols.values() or not h:
