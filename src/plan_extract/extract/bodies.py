@@ -714,12 +714,12 @@ def _next_sentence_end(text: str, pos: int, endpos: int) -> Any:
 
 def _last_sentence_end(text: str, pos: int, endpos: int) -> Any:
     """The last sentence end in ``text[pos:endpos]`` (a reverse search of ``_SENTENCE_END``)."""
-    upto = endpos
-    while (at := max(text.rfind(c, pos, upto) for c in _END_CHARS)) >= 0:
+    last = {c: text.rfind(c, pos, endpos) for c in _END_CHARS}  # each character's last place
+    while (at := max(last.values())) >= 0:
         m = _SENTENCE_END.match(text, at, endpos)
         if m is not None:
             return m
-        upto = at
+        last[text[at]] = text.rfind(text[at], pos, at)  # only that character is looked up again
     return None
 _MARK = r"(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]\s*"
 _INITIAL = regex.compile(rf"\A[\s#>\u2022+\-]*(?:{_MARK})?[\s#\-+\u2022]*\Z")  # clause opener
