@@ -22,6 +22,7 @@ from ..model import Cell, ReadError, SourceDoc, Table
 from .legacy import convert_word_runs, may_name_legacy_fonts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PPR, _NUMPR, _PSTYLE, _NUM_ID, _ILVL, _VAL = (W + t for t in ("pPr", "numPr", "pStyle", "numId", "ilvl", "val"))
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real plan is a few MB at most: guards against zip bombs
 MAX_RATIO = 200
 
@@ -84,6 +85,8 @@ class _Numbering:
                 )
 
     def label(self, p) -> str:
+        if not self.levels:
+            return ""  # nothing is numbered
         num = self._num_of(p)
         if num is None or num not in self.levels:
             return ""
@@ -105,14 +108,16 @@ class _Numbering:
         return out + " "
 
     def _num_of(self, p) -> tuple[str, str] | None:
-        numpr = p.find(f"{W}pPr/{W}numPr")
+        # child by child (what the paths "pPr/numPr", "pPr/pStyle" find, without parsing a path
+        # on each of a document's paragraphs)
+        numpr = next((n for ppr in p.iterchildren(_PPR) for n in ppr.iterchildren(_NUMPR)), None)
         if numpr is not None:
-            nid, ilvl = numpr.find(W + "numId"), numpr.find(W + "ilvl")
+            nid, ilvl = numpr.find(_NUM_ID), numpr.find(_ILVL)
             if nid is not None:
-                return nid.get(W + "val"), ilvl.get(W + "val") if ilvl is not None else "0"
-        style = p.find(f"{W}pPr/{W}pStyle")
-        if style is not None and style.get(W + "val") in self.style_num:
-            return self.style_num[style.get(W + "val")]
+                return nid.get(_VAL), ilvl.get(_VAL) if ilvl is not None else "0"
+        style = next((n for ppr in p.iterchildren(_PPR) for n in ppr.iterchildren(_PSTYLE)), None)
+        if style is not None and style.get(_VAL) in self.style_num:
+            return self.style_num[style.get(_VAL)]
         return None
 
 
