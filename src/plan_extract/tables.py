@@ -1,5 +1,8 @@
 """Records → pandas DataFrames → files: CSV, Parquet, JSON Lines, one Excel workbook.
 
+(A batch writes CSV and JSON Lines straight from the records' rows, ``write_csv_rows`` and
+``write_jsonl_rows``: the same bytes as from the typed frames, without pandas.)
+
 Every table has a fixed column order and fixed column types (the record dataclass's fields and
 type hints), so an empty table still writes its header, Parquet keeps its types, and consumers can
 rely on the columns. Types: ``str`` → pandas ``string``, ``int`` → ``Int64``, ``float`` →
