@@ -187,9 +187,10 @@ def _cache_put(out: Path, key: str, plan) -> None:
 
 def _relocate(plan, path: str) -> None:
     """A cached result of the same content found at another path: rows carry the new path."""
+    from .model import TABLES
+
     plan.source_path = path
-    for name in ("documents", "sections", "references", "targets", "tasks", "deadlines",
-                 "bodies", "warnings", "errors"):
+    for name in TABLES:
         for r in getattr(plan, name):
             if hasattr(r, "source_path"):
                 r.source_path = path
