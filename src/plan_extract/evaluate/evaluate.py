@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ import pandas as pd
 import regex as re
 
 from ..normalize import fold
-from .gold import Gold, load_gold_dir
+from .gold import Gold, GoldError, load_gold_dir
 
 # gold field -> predicted column, per table; the first field list is the key of partial matches.
 FIELDS: dict[str, dict[str, str]] = {
@@ -387,7 +388,11 @@ def markdown(report: Report, details: bool = True) -> str:
 
 
 def main(args) -> int:
-    report = evaluate(args.gold, args.pred, getattr(args, "format_filter", ""))
+    try:
+        report = evaluate(args.gold, args.pred, getattr(args, "format_filter", ""))
+    except GoldError as exc:
+        print(f"plan-extract evaluate: {exc}", file=sys.stderr)
+        return 2
     md = markdown(report, details=True)
     summary = markdown(report, details=getattr(args, "details", False))
     print(summary)

@@ -40,12 +40,39 @@ def repo_root(start: Path) -> Path:
     return start
 
 
+class GoldError(Exception):
+    """A gold file that cannot be used: unreadable, not YAML, or its source text not found."""
+
+
+def source_path(gold_path: Path, source: str) -> Path:
+    """The `.txt` a gold file annotates: ``source`` is relative to the repository holding the
+    gold file (the nearest folder above it with a ``corpus`` folder), else to the working folder
+    (a gold file copied out of the repository, run from the repository's root)."""
+    first = repo_root(gold_path.resolve().parent) / source
+    if first.is_file():
+        return first
+    here = Path.cwd() / source
+    return here if here.is_file() else first
+
+
 def load_gold(path: str | Path) -> Gold:
-    """Read a gold file and the `.txt` it annotates; fill every record's ``end``."""
+    """Read a gold file and the `.txt` it annotates; fill every record's ``end``.
+
+    Raises ``GoldError`` (with the file's name and what is wrong) for a file that cannot be used.
+    """
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    source = repo_root(path.resolve().parent) / data["source"]
-    text = source.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise GoldError(f"{path}: cannot read the gold file ({type(exc).__name__}: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        raise GoldError(f"{path}: not a gold file (no `source:` naming the .txt it annotates)")
+    source = source_path(path, data["source"])
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: its source {data['source']!r} cannot be read ({type(exc).__name__}; "
+                        f"looked for {source} and {Path.cwd() / data['source']})") from None
     records = {t: list(data.get(t) or []) for t in TABLES}
     for rows in records.values():
         for r in rows:
