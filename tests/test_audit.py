@@ -339,6 +339,22 @@ def test_units_reporting_after_the_ward_reports_upward_is_flagged():
     assert f.severity == "error" and "20/12/2026" in f.explanation and "14/12/2026" in f.explanation
 
 
+def test_a_dossier_sent_upward_is_not_the_upper_link_of_a_report_chain():
+    # heldout5 (Bảo Yên): units report by 30/11; the commune files OCOP dossiers in Q3 — no report
+    d = doc("kh")
+    tasks = [task("kh", "k1", "Các phòng, ban báo cáo kết quả thực hiện năm về Ủy ban nhân dân phường trước ngày "
+                              "30/11/2026.", lead="Các cơ quan, đơn vị thuộc phường",
+                  report_to="Ủy ban nhân dân phường", deadline_id="kh:d1"),
+             task("kh", "k2", "Hoàn thành việc gửi hồ sơ về Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh trong "
+                              "Quý III/2026.", report_to="Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh",
+                  deadline_id="kh:d2")]
+    dls = [deadline("kh", "d1", "k1", "trước ngày 30/11/2026", end="2026-11-30"),
+           deadline("kh", "d2", "k2", "trong Quý III/2026", kind="period", start="2026-07-01", end="2026-09-30")]
+    assert run(deadline_order, store([d], tasks=tasks, deadlines=dls)) == []
+    tasks[1]["text"] = tasks[1]["quote"] = "Tổng hợp, báo cáo Ủy ban nhân dân tỉnh trong Quý III/2026."
+    assert len(run(deadline_order, store([d], tasks=tasks, deadlines=dls))) == 1  # a report: flagged
+
+
 def test_deadlines_outside_the_plan_period():
     d = doc("kh", issue_date="2026-01-20")
     dls = [deadline("kh", "d1", "k1", "Trước ngày 31/01/2027", end="2027-01-31"),          # disbursement: grace

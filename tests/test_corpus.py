@@ -118,3 +118,29 @@ def test_accuracy_does_not_fall_below_the_baseline(corpus_out):
                 if got + 1e-9 < floor:
                     failures.append(f"{fmt} {table}.{f}: F1 {got:.4f} < baseline {floor:.4f}")
     assert not failures, "\n".join(failures)
+
+
+def test_evaluate_names_a_gold_file_it_cannot_use_instead_of_a_traceback(tmp_path, capsys, monkeypatch):
+    from plan_extract.cli import main
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "x.yaml").write_text("source: corpus/txt/no-such-plan.txt\ndocuments: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["evaluate", "--gold", str(gold), "--pred", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "x.yaml" in err and "no-such-plan.txt" in err and "Traceback" not in err
+    (gold / "x.yaml").write_text("- not\n- a gold file\n", encoding="utf-8")
+    assert main(["evaluate", "--gold", str(gold), "--pred", str(tmp_path)]) == 2
+    assert "not a gold file" in capsys.readouterr().err
+
+
+def test_a_gold_file_copied_out_of_the_repository_finds_its_source_from_the_working_folder(tmp_path, monkeypatch):
+    from plan_extract.evaluate.gold import load_gold
+
+    copy = tmp_path / "g.yaml"
+    copy.write_text((ROOT / "gold" / "heldout5" / "constructed-gia-lai-2026-qd-kh-phat-trien-du-lich.yaml")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    g = load_gold(copy)
+    assert g.source.resolve() == (ROOT / "corpus" / "heldout5" / "constructed-gia-lai-2026-qd-kh-phat-trien-du-lich.txt").resolve()

@@ -84,16 +84,19 @@ def test_lexicon_example(role: str | None, example: str) -> None:
 
 def _rule_examples() -> list[Any]:
     return [
-        pytest.param(rule["name"], ex, id=f"{rule['name']}:{ex}")
+        pytest.param(rule["name"], ex, id=f"{rule['name']}:{ex if isinstance(ex, str) else ex['text']}")
         for rule in DATA["rules"] for ex in rule["examples"]
     ]
 
 
 @pytest.mark.parametrize("rule,example", _rule_examples())
-def test_rule_example(rule: str, example: str) -> None:
-    found = find_deadlines(example, plan_year=2026)
-    assert [m.text for m in found] == [example]
-    assert found[0].rule.split("/")[0] == rule
+def test_rule_example(rule: str, example: str | dict) -> None:
+    """An example is the exact span the rule finds alone, or {text, spans}: the spans found in a
+    text where the rule's match needs its context (the last one is the rule's)."""
+    text, spans = (example, [example]) if isinstance(example, str) else (example["text"], example["spans"])
+    found = find_deadlines(text, plan_year=2026)
+    assert [m.text for m in found] == spans
+    assert found[-1].rule.split("/")[0] == rule
 
 
 def test_every_lexicon_entry_has_examples() -> None:

@@ -6,7 +6,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from plan_extract.normalize import canonical_tones, fold, normalize
+from plan_extract.normalize import canonical_tones, fold, normalize, page_furniture
 
 CASES = [
     ("I. MỤC ĐÍCH, YÊU CẦU**1. Mục đích**", "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích"),
@@ -144,3 +144,43 @@ def test_fold_cells_equals_folding_each_cell():
     rows.append(["a\ue000b", "Hoà"])
     for cells in rows:
         assert fold_cells(cells) == [" ".join(fold(c).split()) for c in cells], cells
+
+
+def _printed_pages(pages: list[str], head: str) -> str:
+    """Pages as a PDF-to-text tool saves them: each page after the first opens with its number
+    and the running head."""
+    out = pages[0]
+    for n, page in enumerate(pages[1:], start=2):
+        out += f"\n\n{n}\n{head}\n{page}"
+    return out
+
+
+def test_page_numbers_and_running_heads_of_printed_text_are_dropped_and_cut_sentences_joined():
+    filler = "Tăng cường công tác quản lý nhà nước về du lịch trên địa bàn tỉnh. " * 20
+    pages = [
+        f"KẾ HOẠCH\n1. Mục đích\n{filler}\na) Xây dựng hình ảnh điểm đến",
+        f"an toàn, thân thiện, hấp dẫn đối với du khách.\n{filler}\nb) Đầu tư hạ tầng phù hợp với",
+        f"quy hoạch được duyệt (Sở Xây dựng chủ trì).\n{filler}",
+    ]
+    source = _printed_pages(pages, "Kế hoạch phát triển du lịch năm 2026")
+    norm = normalize(source)
+    lines = norm.text.split("\n")
+    assert "a) Xây dựng hình ảnh điểm đến an toàn, thân thiện, hấp dẫn đối với du khách." in lines
+    assert "b) Đầu tư hạ tầng phù hợp với quy hoạch được duyệt (Sở Xây dựng chủ trì)." in lines
+    assert "Kế hoạch phát triển du lịch năm 2026" not in norm.text
+    assert not any(l.strip().isdigit() for l in lines)
+    # the joined sentence still maps back to the source, across the dropped page break
+    i = norm.text.index("an toàn")
+    s, e = norm.source_span(i, i + len("an toàn"))
+    assert source[s:e] == "an toàn"
+
+
+def test_numbers_alone_on_their_lines_that_are_not_page_numbers_are_kept():
+    # a table exported one cell a line: row numbers close together, not page numbers
+    rows = "STT\nNội dung\n1\nTổ chức hội nghị\n2\nKiểm tra, giám sát\n3\nSơ kết, tổng kết"
+    assert page_furniture(rows.split("\n")) == set()
+    assert [w for w in normalize(rows).text.split() if w.isdigit()] == ["1", "2", "3"]
+    # one number alone in a long text: maybe a page number, maybe not; kept, and its neighbour
+    text = "Tăng cường quản lý. " * 80 + "\n\n2\nKế hoạch năm 2026\nnội dung tiếp theo."
+    assert page_furniture(text.split("\n")) == set()
+    assert "\n2\nKế hoạch năm 2026" in normalize(text).text

@@ -417,10 +417,106 @@ def _paragraphs(text: str, src: array) -> tuple[str, array]:
     return "".join(out_pieces), out_src
 
 
+# --- page furniture of text printed from pages -------------------------------------------------
+# a page number standing alone on its line: "2", "- 2 -", "Trang 2", "2/6"
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
+_PAGE_NUMBER_PROBE = stdlib_re.compile(r"(?im)^(?:- ?)?(?:trang )?\d{1,3}(?: ?/ ?\d{1,3})?(?: ?-)?$")
+_MIN_PAGE_CHARS = 1000  # text between two page numbers, at least: closer ones number a list
+
+
+def _page_number(line: str) -> int | None:
+    return int(re.search(r"\d+", line).group()) if PAGE_NUMBER.match(line) else None
+
+
+def page_furniture(lines: list[str]) -> set[int]:
+    r"""Indexes of the lines that are a page's furniture in a text printed from pages (a PDF's text
+    saved as .txt): the page numbers, and the running heads printed next to them.
+
+    Page numbers are the lines holding only a number that count up by one from page to page, at
+    least ``_MIN_PAGE_CHARS`` characters apart (a table exported one cell a line numbers its rows
+    closer than that). A running head is a line standing right after (or right before) two or
+    more page numbers, the same each time but for its digits.
+
+    >>> text = "a\n" * 600 + "\n2\nKẾ HOẠCH 2026\nb\n" + "c\n" * 600 + "\n3\nKẾ HOẠCH 2026\nd"
+    >>> sorted(page_furniture(text.split("\n")))
+    [601, 602, 1205, 1206]
+    >>> sorted(page_furniture("1. Mục đích\n2\n3\n".split("\n")))
+    []
+    >>> sorted(page_furniture(("x\n" * 600 + "\n- 2 -\n").split("\n")))  # one page number: kept
+    []
+    """
+    runs: list[list[tuple[int, int, int]]] = []  # (line, number, offset); a stray number is left out
+    at = 0
+    for i, line in enumerate(lines):
+        n = _page_number(line)
+        if n is not None:
+            run = next((r for r in reversed(runs)  # the latest: each document of a file numbers its own
+                        if r[-1][1] == n - 1 and at - r[-1][2] >= _MIN_PAGE_CHARS), None)
+            if run is not None:
+                run.append((i, n, at))
+            elif n <= 3:  # numbering starts on the first pages
+                runs.append([(i, n, at)])
+        at += len(line) + 1
+    pages = [p for r in runs if len(r) >= 2 for p in r]  # one number alone may be anything
+    if not pages:
+        return set()
+    furniture = {i for i, _, _ in pages}
+
+    def neighbour(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        return j if 0 <= j < len(lines) and j not in furniture else None
+
+    for step in (1, -1):
+        heads: dict[str, list[int]] = {}
+        for i, _, _ in pages:
+            j = neighbour(i, step)
+            if j is not None and len(lines[j]) <= 120:
+                heads.setdefault(re.sub(r"\d+", "#", lines[j].strip().lower()), []).append(j)
+        for found in heads.values():
+            if len(found) >= 2:
+                furniture.update(found)
+    return furniture
+
+
+def _page_furniture(text: str, src: array) -> tuple[str, array]:
+    """Drop the page numbers and running heads (``page_furniture``) of a text printed from pages,
+    and the blank lines just above each page number (the page's bottom margin), so that a sentence
+    a page break cut reads as a wrapped line and is joined again."""
+    if _PAGE_NUMBER_PROBE.search(text) is None:
+        return text, src
+    lines = text.split("\n")
+    drop = page_furniture(lines)
+    if not drop:
+        return text, src
+    for i in sorted(drop):
+        j = i - 1
+        while j >= 0 and not lines[j].strip() and j not in drop:
+            drop.add(j)
+            j -= 1
+    pieces: list[str] = []
+    out = array("l")
+    pos = 0
+    for i, line in enumerate(lines):
+        end = pos + len(line) + 1  # its newline included (the last line has none)
+        if i not in drop:
+            pieces.append(text[pos:end])
+            out.extend(src[pos:min(end, len(text))])
+        pos = end
+    new = "".join(pieces)
+    if new.endswith("\n") and not text.endswith("\n"):
+        new = new[:-1]
+        del out[len(new):]
+    out.append(src[len(text)])
+    return new, out
+
+
 def normalize(source: str) -> NormText:
     """Normalize a reader's text into one paragraph per line, keeping an offset map."""
     src = identity_array(len(source) + 1)
     text, src = _char_passes(source, src)
     text, src = _markup_passes(text, src)
+    text, src = _page_furniture(text, src)
     text, src = _paragraphs(text, src)
     return NormText(text, OffsetMap(src))

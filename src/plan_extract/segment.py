@@ -266,19 +266,31 @@ def build_sections(lines: list[Line], part: DocPart) -> list[SectionNode]:
         if not node.end:
             node.end = part.end
         if node.children:
-            node.kind = _with_subsections(node.heading, node.kind)
+            node.kind = _with_subsections(node.heading, node.kind, [c.heading for c in node.children])
     return out
 
 
-def _with_subsections(heading: str, kind: str) -> str:
-    """The kind of a heading that has sections under it, where ``sections.yaml`` says it differs:
-    "II. MỤC TIÊU, CHỈ TIÊU" sets targets itself, but over "1. Mục tiêu tổng quát" and "2. Các
-    chỉ tiêu chủ yếu" it is the umbrella (content)."""
+def _umbrella_kinds(heading: str) -> set[str]:
     data = load("sections")
     h = fold(heading)
-    found = {k for k, words in data["kinds"].items() if k in data["umbrella"] and any(w in h for w in words)}
-    for rule in data.get("umbrella_sets") or []:
-        if found == set(rule["kinds"]) and kind == rule["kind"] and rule.get("with_subsections"):
+    return {k for k, words in data["kinds"].items() if k in data["umbrella"] and any(w in h for w in words)}
+
+
+def _with_subsections(heading: str, kind: str, children: list[str]) -> str:
+    """The kind of a heading that has sections under it, where ``sections.yaml`` says it differs:
+    "II. MỤC TIÊU, CHỈ TIÊU" sets targets itself, but over "1. Mục tiêu tổng quát" and "2. Các
+    chỉ tiêu chủ yếu" it is the umbrella (content). Sections that only group its targets by
+    field ("d) Về văn hóa - xã hội") leave it the targets heading.
+
+    >>> _with_subsections("II. MỤC TIÊU, CHỈ TIÊU", "targets", ["Mục tiêu tổng quát", "Các chỉ tiêu chủ yếu"])
+    'content'
+    >>> _with_subsections("2. Mục tiêu cụ thể", "targets", ["Về văn hóa - xã hội", "Về môi trường"])
+    'targets'
+    """
+    found = _umbrella_kinds(heading)
+    for rule in load("sections").get("umbrella_sets") or []:
+        if (found == set(rule["kinds"]) and kind == rule["kind"] and rule.get("with_subsections")
+                and any(_umbrella_kinds(c) & set(rule["kinds"]) for c in children)):
             return rule["with_subsections"]
     return kind
 

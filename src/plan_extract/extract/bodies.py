@@ -358,6 +358,7 @@ class _Patterns:
     reject_names: frozenset[str]
     levels: dict[str, str]
     standalone: frozenset[str] = frozenset()  # heads that name a body on their own ("Ban Chỉ đạo")
+    place_named: frozenset[str] = frozenset()  # heads whose name is a place ("Đài … Hải Phòng")
 
 
 @lru_cache(maxsize=None)
@@ -373,8 +374,10 @@ def _patterns() -> _Patterns:
     )
     low = rf"(?!(?:{_alts(cfg['stop_words'])})(?!{_L}))\p{{Ll}}{_L}*"
     wrap = r"(?:[ \t\u00a0]*\r?\n[ \t\u00a0]*|[ \t\u00a0]+)"  # a PDF line wrap before "lường"
-    # a capitalized word may carry up to three lowercase ones: "Ban Quản lý chợ Đông Hải"
-    seg = rf"{cap}(?:{wrap}{low}){{0,3}}(?:{ws}{cap}(?:{wrap}{low}){{0,3}})*"
+    # a capitalized word may carry up to three lowercase ones: "Ban Quản lý chợ Đông Hải"; a place
+    # whose name holds a head word ("Hải Phòng") is one unit, and ends what it closes
+    unit = rf"(?:(?:{_alts(cfg['names_with_head_words'])})(?!{_L})|{cap}(?:{wrap}{low}){{0,3}})"
+    seg = rf"{unit}(?:{ws}{unit})*"
     dseg = rf"{seg}(?:[ \t]*-[ \t]*{seg})*"
     name = rf"{dseg}(?:(?:[ \t]*,[ \t]*{dseg})*{ws}và{ws}{dseg})?"
     level = rf"(?:{ws}(?P<level>{_alts(cfg['levels'])}))?"
@@ -395,6 +398,7 @@ def _patterns() -> _Patterns:
         reject_names=frozenset(fold(n) for n in cfg["reject_names"]),
         levels=dict(cfg["levels"]),
         standalone=frozenset(fold(h) for h in cfg["standalone"]),
+        place_named=frozenset(fold(h) for h in cfg["place_named"]),
     )
 
 
@@ -411,7 +415,7 @@ def _match_ok(m: Any, pats: _Patterns) -> bool:
     if sum(c.isalpha() for c in head) > 1 and head.isupper():
         return False  # all-caps heading line: known bodies are found by the gazetteer
     name = m.group("name")
-    return name is None or fold(name) not in pats.reject_names
+    return name is None or fold(name) not in pats.reject_names or fold(head) in pats.place_named
 
 
 def _clean(mention: str) -> str:
@@ -508,17 +512,67 @@ _PLACE_TAIL = regex.compile(r"\s+(?:tỉnh|thành phố|TP\.?|Thành phố|Tỉn
                             r"|(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}")
 
 
+# "Giám đốc các sở: Tài chính, Xây dựng, Nông nghiệp và Môi trường": one head for a list of names
+_SHARED_HEAD = regex.compile(r"(?<!\w)các\s+(?P<head>sở|bộ|phòng)\s*:\s*")
+_SHARED_HEAD_PROBE = re.compile(r"các\s+(?:sở|bộ|phòng)\s*:")  # stdlib: a literal-led scan
+_SHARED_NEXT = regex.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
+
+
+@lru_cache(maxsize=None)
+def _names_under_head() -> dict[str, list[tuple[str, dict]]]:
+    """Folded head ("sở") → (folded name without the head, entry) of the gazetteer's bodies named
+    with it, longest first."""
+    out: dict[str, list[tuple[str, dict]]] = {"sở": [], "bộ": [], "phòng": []}
+    for entry in gazetteer_entries():
+        for form in (entry["name"], *(s["form"] for s in _variant_specs(entry))):
+            head, _, rest = fold(form).partition(" ")
+            if head in out and rest and (rest, entry) not in out[head]:
+                out[head].append((rest, entry))
+    for names in out.values():
+        names.sort(key=lambda n: -len(n[0]))
+    return out
+
+
+def _shared_head_matches(folded: str) -> list[tuple[int, int, dict]]:
+    """Bodies listed under one head ("các sở: Văn hóa, Thể thao và Du lịch, Tài chính"): each name
+    the gazetteer knows with that head, as (start, end, entry) of the name alone.
+
+    >>> t = "Giám đốc các sở: Văn hóa, Thể thao và Du lịch, Tài chính, Xây dựng; Giám đốc Công an tỉnh"
+    >>> [(t[s:e], entry["name"]) for s, e, entry in _shared_head_matches(fold(t))]
+    [('Văn hóa, Thể thao và Du lịch', 'Sở Văn hóa, Thể thao và Du lịch'), ('Tài chính', 'Sở Tài chính'), ('Xây dựng', 'Sở Xây dựng')]
+    """
+    if _SHARED_HEAD_PROBE.search(folded) is None:
+        return []
+    out = []
+    for m in _SHARED_HEAD.finditer(folded):
+        names, pos = _names_under_head()[m.group("head")], m.end()
+        while True:
+            hit = next(((rest, entry) for rest, entry in names if folded.startswith(rest, pos)
+                        and not folded[pos + len(rest):pos + len(rest) + 1].isalnum()), None)
+            if hit is None:
+                break
+            out.append((pos, pos + len(hit[0]), hit[1]))
+            sep = _SHARED_NEXT.match(folded, pos + len(hit[0]))
+            if sep is None:
+                break
+            pos = sep.end()
+    return out
+
+
 def _candidates(composed: str) -> list[tuple[int, int, int, Any]]:
     """Gazetteer (priority 0) and pattern (priority 1) candidates, place names included."""
     folded = fold(composed)
     raw: list[tuple[int, int, int, Any]] = [
         (s, e, 0, entry) for s, e, entry in _gazetteer_matches(composed, folded)
     ]
+    raw += [(s, e, 0, entry) for s, e, entry in _shared_head_matches(folded)]
     known_at = {s: (e, entry) for s, e, entry in ((c[0], c[1], c[3]) for c in raw)}
     for s, e, rule, lvl in _pattern_matches(composed, folded):
         known = known_at.get(s)
         if known is not None and known[0] < e and _PLACE_TAIL.fullmatch(composed, known[0], e):
             raw.append((s, e, 0, known[1]))  # "Sở Tài chính Hà Nội": the known body, at its place
+        elif known is not None and known[0] < e and not lvl and composed[known[0]:e].islower():
+            continue  # a known body, then lowercase words: "Phòng Văn hóa - Xã hội thẩm định"
         else:
             raw.append((s, e, 1, (rule, lvl)))
     starts = {c[0] for c in raw}
@@ -613,17 +667,30 @@ def relevel(name: str, mention: str, issuer_level: str) -> str:
     'Thường trực Hội đồng nhân dân phường'
     >>> relevel("Thường trực Hội đồng nhân dân phường", "TT HĐND", "phường")
     'Thường trực Hội đồng nhân dân phường'
+
+    A city's bodies (Hải Phòng, a city of province rank) are a province's in a province's plan:
+
+    >>> relevel("Các sở, ban, ngành thành phố", "các sở, ban, ngành liên quan", "tỉnh")
+    'Các sở, ban, ngành cấp tỉnh'
     """
-    if not issuer_level or issuer_level == "phường" or not name.endswith(" phường"):
+    if name.endswith(" phường") and issuer_level and issuer_level != "phường":
+        base, levels = name[: -len("phường")], (issuer_level,)
+    elif name.endswith(" thành phố") and issuer_level == "tỉnh":
+        base, levels = name[: -len("thành phố")], ("tỉnh", "cấp tỉnh")
+    else:
         return name
     padded = " " + " ".join(fold(mention).split()) + " "
     if any(f" {w} " in padded for w in _LEVEL_WORDS):
         return name
-    other = name[: -len("phường")] + issuer_level
-    spelled = other.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân").replace(
-        "MTTQ", "Mặt trận Tổ quốc")  # "Chủ tịch UBND phường" → "Chủ tịch Ủy ban nhân dân tỉnh"
     by_name = _gazetteer().by_name
-    return next((n for n in (other, spelled) if n in by_name), name)
+    for level in levels:
+        other = base + level
+        spelled = other.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân").replace(
+            "MTTQ", "Mặt trận Tổ quốc")  # "Chủ tịch UBND phường" → "Chủ tịch Ủy ban nhân dân tỉnh"
+        found = next((n for n in (other, spelled) if n in by_name), None)
+        if found:
+            return found
+    return name
 
 
 # --------------------------------------------------------------------------- roles

@@ -293,6 +293,11 @@ def _through(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
     return _Value(rule.kind, None, iv.end or iv.start, shape=iv.shape, inferred=iv.inferred, invalid=iv.invalid)
 
 
+def _onward(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
+    iv = _resolve_point(m["pt"], ctx)
+    return _Value(rule.kind, iv.start or iv.end, None, shape=iv.shape, inferred=iv.inferred, invalid=iv.invalid)
+
+
 def _range(rule: _Rule, m: regex.Match[str], ctx: _Ctx) -> _Value:
     left, right = _resolve_point(m["left"], ctx), _resolve_point(m["right"], ctx)
     if not left.own_year and right.own_year and (right.start or right.end):
@@ -333,6 +338,7 @@ _FAMILIES: dict[str, Callable[[_Rule, regex.Match[str], _Ctx], _Value]] = {
     "before": _before,
     "framed": _framed,
     "through": _through,
+    "onward": _onward,
     "range": _range,
     "recurring": _recurring,
     "daily": _daily,

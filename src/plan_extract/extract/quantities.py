@@ -267,6 +267,10 @@ def _accept(text: str, m: re.Match[str], floor: int) -> Quantity | None:
     unit_name, unit_text = _unit_strings(m, unit, unit_group, _scale_group(m, is_range))
     comparator = "range" if is_range else _comparator(before, m)
     end = m.end()
+    if rule == "count_unknown_noun" and before.cue:  # a counted noun, as printed: "thêm 1.200 buồng"
+        noun = _NEXT_WORD.match(text, end)
+        unit_name = unit_text = noun["w"]
+        end = noun.end()
     return Quantity(
         before.start, end, text[before.start:end], value, vmin, vmax, unit_name, unit_text,
         comparator, m.start("n1"), m.end("n2" if is_range else "n1"), rule, parsed,

@@ -35,31 +35,64 @@ class Reference:
     cited_issuer: str
 
 
+_CLAUSE_END = re.compile(r"[;\n]|\.\s")
+
+
+def _in_title_of(text: str, out: list[Reference], start: int) -> bool:
+    """Whether ``start`` stands in the same clause as the last reference found, after it: in that
+    document's title ("Nghị định số 168/2017/NĐ-CP … quy định chi tiết một số điều của Luật Du
+    lịch"), not a citation of its own."""
+    return bool(out) and _CLAUSE_END.search(text, out[-1].end, start) is None
+
+
 def find_references(text: str) -> list[Reference]:
-    """Every cited document with a number or a date (laws also by name)."""
+    """Every cited document with a number or a date (laws also by name, but not the laws named
+    in the title of a cited document).
+
+    >>> t = "Căn cứ Nghị định số 168/2017/NĐ-CP ngày 31/12/2017 của Chính phủ quy định chi tiết một số điều của Luật Du lịch; Luật Du lịch năm 2017;"
+    >>> [r.text for r in find_references(t)]
+    ['Nghị định số 168/2017/NĐ-CP ngày 31/12/2017 của Chính phủ', 'Luật Du lịch năm 2017']
+    """
     out: list[Reference] = []
-    for m in _REF.finditer(text):
-        ctype = _CITED[m.group("type")]
-        number = (m.group("num") or "").strip()
-        has_date = bool(m.group("y"))
-        if not number and not has_date and not (ctype == "Luật" and m.group("name")):
+    pos = 0
+    while (m := _REF.search(text, pos)) is not None:
+        ref = _reference(text, m, out)
+        if ref is None:  # rejected: a citation may stand inside it ("Chương trình theo Quyết định số …")
+            pos = m.end("type")
             continue
-        if not number and ctype != "Luật" and not m.group("name"):
-            continue
-        if not number and ctype not in ("Luật",) and m.group("name"):
-            # "Kế hoạch phát triển … năm 2026": prose, not a citation; keep only dated laws/decrees
-            continue
-        if m.start() > 0 and text[m.start() - 1].isalpha():
-            continue
-        end = m.end()
-        issuer = ""
-        im = _ISSUER.match(text, end)
-        if im:
-            issuer = im.group("iss").strip()
-            end = im.end("iss")
-        date = ""
-        if has_date:
-            d, mth, y = m.group("d"), int(m.group("m")), int(m.group("y"))
-            date = f"{y:04d}-{mth:02d}-{int(d):02d}" if d.isdigit() else f"{y:04d}-{mth:02d}"
-        out.append(Reference(m.start(), end, text[m.start():end], ctype, number, date, issuer))
+        out.append(ref)
+        pos = m.end()
     return out
+
+
+def _reference(text: str, m: re.Match[str], out: list[Reference]) -> Reference | None:
+    """The reference a match of ``_REF`` is, or None when it is prose or a title's part.
+
+    >>> [r.text for r in find_references("hỗ trợ thực hiện Chương trình theo Quyết định số 2310/QĐ-UBND ngày 26/12/2025 của Ủy ban nhân dân tỉnh;")]
+    ['Quyết định số 2310/QĐ-UBND ngày 26/12/2025 của Ủy ban nhân dân tỉnh']
+    """
+    ctype = _CITED[m.group("type")]
+    number = (m.group("num") or "").strip()
+    has_date = bool(m.group("y"))
+    if not number and not has_date and not (ctype == "Luật" and m.group("name")):
+        return None
+    if not number and not has_date and _in_title_of(text, out, m.start()):
+        return None  # a law named in the title of the document cited before it
+    if not number and ctype != "Luật" and not m.group("name"):
+        return None
+    if not number and ctype not in ("Luật",) and m.group("name"):
+        # "Kế hoạch phát triển … năm 2026": prose, not a citation; keep only dated laws/decrees
+        return None
+    if m.start() > 0 and text[m.start() - 1].isalpha():
+        return None
+    end = m.end()
+    issuer = ""
+    im = _ISSUER.match(text, end)
+    if im:
+        issuer = im.group("iss").strip()
+        end = im.end("iss")
+    date = ""
+    if has_date:
+        d, mth, y = m.group("d"), int(m.group("m")), int(m.group("y"))
+        date = f"{y:04d}-{mth:02d}-{int(d):02d}" if d.isdigit() else f"{y:04d}-{mth:02d}"
+    return Reference(m.start(), end, text[m.start():end], ctype, number, date, issuer)

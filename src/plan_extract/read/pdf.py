@@ -17,9 +17,9 @@ from pathlib import Path
 import regex as re
 
 from ..model import Cell, ReadError, SourceDoc, Table
+from ..normalize import PAGE_NUMBER as _PAGE_NUMBER
 
 SCANNED = "scanned: no text layer (this PDF is an image; OCR is needed to read it)"
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
 
 
 @dataclass

@@ -82,20 +82,27 @@ def _dated(ctx: Context, doc_id: str) -> dict[str, list[tuple[str, dict]]]:
     return out
 
 
+def _is_report(task: dict) -> bool:
+    text = fold(task["text"] or task["quote"] or "")
+    return any(w in text for w in CONF["reporting"]["report_words"])
+
+
 def deadline_order(ctx: Context) -> list[Finding]:
     """A report chain A → B (B's reporter receives A's report) where A is due after B: the lower
     level would report after the upper level has already reported. Only the reverse order is a
-    finding; equal dates and periods that end together are not."""
+    finding; equal dates and periods that end together are not. The upper link must be a report
+    (``reporting.report_words``): sending a dossier to a council is not passing reports up."""
     out = []
     for doc in ctx.store.docs.values():
         tasks = [t for t in ctx.store.rows("tasks", doc.doc_id) if t["report_to"]]
+        reports = [t for t in tasks if _is_report(t)]
         dated = _dated(ctx, doc.doc_id)
         for a in tasks:
             recv = _names(a["report_to"]) | _names(a["via"])
             a_dates = dated.get(a["task_id"], [])
             if not a_dates:
                 continue
-            for b in tasks:
+            for b in reports:
                 if b is a or not (reporters(b, doc) & recv) or _names(b["report_to"]) & _names(a["report_to"]):
                     continue
                 b_dates = dated.get(b["task_id"], [])
