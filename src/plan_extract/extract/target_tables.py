@@ -191,7 +191,7 @@ def doc_table_rows(ctx) -> list[tuple[Columns, int, str]]:
 def table_targets(ctx, source_text: str, n0: int) -> list:
     """Target records of the targets tables of one document (``ctx``: a pipeline DocContext)."""
     from ..model import TargetRecord
-    from .targets import _kind, classify_indicator
+    from .targets import _kind, classify_indicator, measure_fits
 
     text = ctx.norm.text
     out: list = []
@@ -216,6 +216,8 @@ def table_targets(ctx, source_text: str, n0: int) -> list:
         indicator = _TRONG_DO.sub("", ind.text).strip()
         kind = "qualitative" if v.value is None and v.value_min is None and v.rule != "table_unparsed" else _kind(indicator, "")
         code, sector, hib = classify_indicator(indicator)
+        if code and not measure_fits(code, v.unit, kind):
+            code, sector, hib = "", "", None
         has_base = cols.baseline is not None and bool(cell(cols.baseline).text)
         s, e = ctx.src(at + ind.start, at + plan.end)
         vs, ve = ctx.src(at + plan.start, at + plan.end)

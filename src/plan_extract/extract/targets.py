@@ -54,6 +54,33 @@ def _ikey(text: str) -> str:
     return _ALIAS.sub(lambda m: _ALIASES[_one_space(m.group())], key)
 
 
+_UNIT_KIND = {str(u["canonical"]): str(u["kind"]) for u in load("units")["units"]}
+
+
+def _measure(unit: str, kind: str) -> str:
+    """What a target measures: count, growth (a % change), percent, money, other, or none."""
+    if kind == "qualitative" or not unit:
+        return "none"
+    unit_kind = _UNIT_KIND.get(unit, "count")  # a noun units.yaml lacks counts it ("1.200 buồng")
+    if unit_kind in ("percent", "percent_point"):
+        return "growth" if kind in ("increase", "decrease") else "percent"
+    return unit_kind if unit_kind in ("count", "money") else "other"
+
+
+def measure_fits(code: str, unit: str, kind: str) -> bool:
+    """Whether an indicator code fits what the target measures (``measures`` of indicators.yaml;
+    a code without it fits all): the words of "tổng thu từ khách du lịch" name tourists, but a sum
+    of money does not count them.
+
+    >>> measure_fits("tourists", "lượt khách", "level"), measure_fits("tourists", "%", "increase")
+    (True, True)
+    >>> measure_fits("tourists", "đồng", "level"), measure_fits("tourists", "%", "level")
+    (False, False)
+    """
+    allowed = _IND[code].get("measures")
+    return not allowed or _measure(unit, kind) in allowed
+
+
 def _synonym(s: str | list[str]) -> tuple[list[tuple[str, re.Pattern]], int]:
     """(key, whole-word pattern) pairs that must all match, and the synonym's size (longer = more
     specific). The key is the pattern's text on one-spaced folded words, so ``key in part`` is a
@@ -528,13 +555,24 @@ class _ItemTargets:
             nxt = c.start + entries[i + 1][0] if i + 1 < len(entries) else c.end
             before, after = text[seg:c.start + es], text[c.start + ee:nxt]
             end = c.start + ee
-            if not _has_words(before):  # value first: the indicator follows it
+            value_first = not _has_words(before)
+            if value_first:  # the indicator follows the value
                 cut = rx(r",\s*(?=\p{L}+\s)").search(after) if i + 1 < len(entries) else None
                 end += cut.start() if cut else len(after.rstrip(" ,;."))
-            prev = self._add(in_sub, seg, end, text[seg:nxt], q=q, rank=None if q else _RANK.search(c.text),
-                             clause_start=c.start, before=before, after=after, prev=prev,
-                             words_after=text[c.start + (q.number_end if q else ee):nxt])
-            seg = _value_tail_end(text, c.start + ee)
+            rec = self._add(in_sub, seg, end, text[seg:nxt], q=q, rank=None if q else _RANK.search(c.text),
+                            clause_start=c.start, before=before, after=after, prev=prev,
+                            words_after=text[c.start + (q.number_end if q else ee):nxt])
+            if (prev is not None and value_first and rec.kind == "level" and prev.kind in _SHARED_KINDS
+                    and _JOINED_VALUES.fullmatch(before)):
+                rec.kind = prev.kind  # "có thêm 02 thôn …, 03 thôn …": the cue governs both counts
+            prev = rec
+            # the next value's words begin after this one's baseline and year, and after the words
+            # it took as its indicator when they followed it
+            seg = max(_value_tail_end(text, c.start + ee), end if value_first else 0)
+
+
+_SHARED_KINDS = ("increase", "decrease")
+_JOINED_VALUES = re.compile(r"[\s,;]*(?:và\s+)?")  # what stands between two joined values
 
 
 def _value_tail_end(text: str, pos: int) -> int:
@@ -575,9 +613,11 @@ def _record(ctx, source_text: str, n: int, label: str, parent_id: str, in_task: 
         code, sector, hib = classify_indicator(seg)
     if valued and not indicator and prev is not None:  # "…, đạt 80% đến năm 2030": same indicator
         indicator, code, sector, hib = prev.indicator, prev.indicator_code, prev.sector, prev.higher_is_better
+    v = _Value.of(q, rank)
+    if code and not measure_fits(code, v.unit, kind):  # "Tổng thu từ khách du lịch đạt … tỷ đồng"
+        code, sector, hib = "", "", None
     s, e = ctx.src(start, end)
     sec = ctx.section_at(start)
-    v = _Value.of(q, rank)
     vs, ve = ctx.src(clause_start + v.number_start, clause_start + v.number_end) if valued else (s, s)
     return TargetRecord(
         ctx.doc_id, ctx.source_path, f"{ctx.doc_id}:t{n + 1}", label, parent_id,
