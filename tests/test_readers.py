@@ -12,7 +12,7 @@ from plan_extract.model import ReadError
 from plan_extract.pipeline import process
 from plan_extract.read import read
 from plan_extract.read.encodings import decode
-from plan_extract.read.txt import pipe_tables
+from plan_extract.read.txt import pipe_tables, tab_tables
 
 from conftest import CORPUS
 
@@ -49,6 +49,47 @@ def test_markdown_pipe_tables_with_broken_rows():
     for row in table.rows:
         for cell in row:
             assert text[cell.start:cell.end] == cell.text
+
+
+PASTED = ("ỦY BAN NHÂN DÂN\nPHƯỜNG HÒA BÌNH\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+          "Số: 15/KH-UBND\tHòa Bình, ngày 16 tháng 01 năm 2026\nKẾ HOẠCH\nThực hiện nhiệm vụ năm 2026\n"
+          "I. MỤC TIÊU\n1. Mục tiêu tổng quát\nPhát triển kinh tế - xã hội nhanh, bền vững.\n"
+          "2. Các chỉ tiêu chủ yếu\n"
+          "STT\tChỉ tiêu\tĐơn vị tính\tThực hiện năm 2025\tKế hoạch năm 2026\tGhi chú\n"
+          "A\tCHỈ TIÊU KINH TẾ\t\t\t\t\n"
+          "1\tTổng thu ngân sách nhà nước trên địa bàn\tTỷ đồng\t11.364,2\t12.500\t\n"
+          "2\tTỷ lệ dân số tham gia bảo hiểm y tế\t%\t94,2\t≥ 95\t\n"
+          "II. TỔ CHỨC THỰC HIỆN\n"
+          "Ủy ban nhân dân phường phân công các cơ quan, đơn vị thực hiện như sau:\n"
+          "STT\tNội dung nhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\n"
+          "1\tTổ chức ra quân làm sạch kênh rạch\tPhòng Kinh tế\tCác khu phố\tQuý I/2026\n"
+          "Nơi nhận:\n- Sở Tài chính;\n- Lưu: VT.\tTM. ỦY BAN NHÂN DÂN\n\tCHỦ TỊCH\n\tNguyễn Văn An\n")
+
+
+def test_a_word_table_pasted_as_tab_separated_text_is_a_table():
+    tables = tab_tables(PASTED)
+    assert [len(t.rows) for t in tables] == [4, 2]   # targets table, task table; two-cell rows are layout
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                assert PASTED[cell.start:cell.end] == cell.text
+    assert [c.text for c in tables[0].rows[2]][:5] == ["1", "Tổng thu ngân sách nhà nước trên địa bàn", "Tỷ đồng",
+                                                         "11.364,2", "12.500"]
+
+
+def test_a_plan_pasted_from_word_reads_like_its_word_file(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text(PASTED, encoding="utf-8")
+    plan = process(path)
+    (doc,) = plan.documents
+    assert (doc.issuer, doc.number, doc.issue_date) == ("Ủy ban nhân dân phường Hòa Bình", "15", "2026-01-16")
+    assert doc.signer_authority == "TM. ỦY BAN NHÂN DÂN"
+    assert [(t.label, t.value, t.unit, t.comparator) for t in plan.targets] == [
+        ("1", 12500e9, "đồng", "="), ("2", 95.0, "%", ">=")]
+    for t in plan.targets:  # grounded: the quote runs over the row's cells, tabs included
+        assert PASTED[t.start:t.end] == t.quote and "\t" in t.quote
+    (task,) = plan.tasks   # the lead-in "… như sau:" is not a task; the row is
+    assert (task.lead, task.support) == ("Phòng Kinh tế", "Khu phố")
 
 
 def test_docx_reads_header_table_and_word_numbering():

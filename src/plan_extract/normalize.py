@@ -296,9 +296,20 @@ def _pass(text: str, src: array, probe: Callable[[str], object] | str, pattern: 
     return _apply(text, src, pattern, repl)
 
 
+# A Word table pasted as plain text: cells separated by tabs. A row of three cells or more becomes
+# "a | b | c" as the other readers write table rows (read/txt.py gives its Table); the one tab of a
+# two-column layout row (header block, signature) separates two paragraphs. Only the tabs are
+# replaced, so every other character keeps its place in the offset map.
+_TAB_IN_ROW = re.compile(r"(?m)\t(?=[^\n]*\t)|(?<=\t[^\n]*)\t")
+_TAB_IN_PAIR = re.compile(r"(?m)(?<=^[^\n\t]*\S[^\n\t]*)\t(?=[^\n\t]*\S[^\n\t]*$)")
+
+
 def _char_passes(text: str, src: array) -> tuple[str, array]:
     if not unicodedata.is_normalized("NFC", text):  # NFC text: every cluster is NFC already
         text, src = _apply(text, src, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group()))
+    if "\t" in text:
+        text, src = _apply(text, src, _TAB_IN_ROW, " | ")
+        text, src = _apply(text, src, _TAB_IN_PAIR, "\n\n")
     text, src = _pass(text, src, _HAS_INVISIBLE, _INVISIBLE, "")
     text, src = _pass(text, src, _HAS_ODD_SPACE, _SPACES, " ")
     text, src = _pass(text, src, _HAS_BULLET, _BULLET, "- ")

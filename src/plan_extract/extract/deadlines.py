@@ -169,6 +169,13 @@ def _quarter(m: regex.Match[str], year: int) -> tuple[date, date]:
     return _month_span(year, 3 * q - 2, 3 * q)
 
 
+def _quarter_range(m: regex.Match[str], year: int) -> tuple[date, date]:
+    q1, q2 = (int(_DATA.values["quarter_number"][_key(m[g])]) for g in ("q", "q2"))
+    if q2 < q1:
+        raise ValueError(f"quarters {q1}-{q2}")
+    return _month_span(year, 3 * q1 - 2, 3 * q2)
+
+
 def _half(m: regex.Match[str], year: int) -> tuple[date, date]:
     n = m["n"]
     months = int(n) if n.isdigit() else int(_DATA.values["month_count"][_key(n)])
@@ -217,6 +224,7 @@ _RESOLVERS: dict[str, Callable[[regex.Match[str], int], tuple[date, date]]] = {
     "school_opening": _school_opening,
     "half": _half,
     "month_range": _month_range,
+    "quarter_range": _quarter_range,
     "quarter": _quarter,
     "month": _month,
     "year": _year,

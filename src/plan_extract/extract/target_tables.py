@@ -122,15 +122,17 @@ def row_value(plan_cell: str, unit_cell: str) -> RowValue | None:
     (8.0, 10.0, 'range')
     >>> v = row_value("1.300", "Người"); (v.value, v.unit)
     (1300.0, 'người')
-    >>> row_value("Đạt", "").rule, row_value("", "%") is None
-    ('table_qualitative', True)
+    >>> row_value("Đạt", "").rule, row_value("Không để phát sinh", "Công trình").rule, row_value("", "%") is None
+    ('table_qualitative', 'table_qualitative', True)
     >>> v = row_value("khoảng 5", "lớp"); (v.value, v.unit, v.parsed)
     (5.0, 'lớp', True)
     """
     cell = " ".join(plan_cell.split())
     if not cell:
         return None
-    if fold(cell).strip(" .") in _QUALITATIVE:
+    if fold(cell).strip(" .") in _QUALITATIVE or not any(c.isdigit() for c in cell):
+        # "Đạt", "Giữ vững", "Không để phát sinh": a qualitative target; a cell is "unparsed" only
+        # when it holds a number that cannot be read
         return RowValue(None, None, None, "", "", "", cell, True, "table_qualitative")
     unit = " ".join(unit_cell.split())
     glue = "" if unit in ("%", "‰") else " "
@@ -191,7 +193,7 @@ def doc_table_rows(ctx) -> list[tuple[Columns, int, str]]:
 def table_targets(ctx, source_text: str, n0: int) -> list:
     """Target records of the targets tables of one document (``ctx``: a pipeline DocContext)."""
     from ..model import TargetRecord
-    from .targets import _kind, classify_indicator, measure_fits
+    from .targets import _BASELINE_IN, _kind, classify_indicator, measure_fits
 
     text = ctx.norm.text
     out: list = []
@@ -214,11 +216,19 @@ def table_targets(ctx, source_text: str, n0: int) -> list:
         else:
             label, parent, subs = number.rstrip("."), "", 0
         indicator = _TRONG_DO.sub("", ind.text).strip()
-        kind = "qualitative" if v.value is None and v.value_min is None and v.rule != "table_unparsed" else _kind(indicator, "")
+        # the plan cell's own verb wins ("Tăng 10-12%", "Giảm 3% so với năm 2025"), as its own baseline does
+        kind = ("qualitative" if v.value is None and v.value_min is None and v.rule != "table_unparsed"
+                else _kind(f"{indicator} {plan.text}", ""))
+        own_base = _BASELINE_IN.search(plan.text)
         code, sector, hib = classify_indicator(indicator)
         if code and not measure_fits(code, v.unit, kind):
             code, sector, hib = "", "", None
         has_base = cols.baseline is not None and bool(cell(cols.baseline).text)
+        base_text, base_year = (cols.baseline_header, cols.baseline_year) if has_base else ("", None)
+        if own_base:
+            base_text = own_base.group("b").strip()
+            y = re.search(r"\d{4}", base_text)
+            base_year = int(y.group()) if y else None
         s, e = ctx.src(at + ind.start, at + plan.end)
         vs, ve = ctx.src(at + plan.start, at + plan.end)
         sec = ctx.section_at(at)
@@ -227,7 +237,7 @@ def table_targets(ctx, source_text: str, n0: int) -> list:
             ctx.doc_id, ctx.source_path, target_id, label, parent,
             f"{ctx.doc_id}:{sec.id}" if sec else "", False, indicator, code, sector, hib, kind,
             v.comparator, v.value, v.value_min, v.value_max, v.unit, v.unit_text, v.value_text, v.parsed,
-            cols.baseline_header if has_base else "", cols.baseline_year if has_base else None,
+            base_text, base_year,
             cols.plan_year, s, e, vs, ve, source_text[s:e], v.rule))
         if not parent:
             last_numbered = (label, target_id)

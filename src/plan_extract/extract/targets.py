@@ -330,6 +330,8 @@ def _items(ctx) -> list[_Item]:
         if sec is not None and sec.start == start:
             run, prev_line = None, line
             continue  # the heading line itself
+        if start in table_lines:
+            continue  # a row of a targets table, also under a targets heading: target_tables reads it
         inline, run = _inline_list(text, start, end, prev_line, run)
         prev_line = line
         if inline:
@@ -359,8 +361,6 @@ def _items(ctx) -> list[_Item]:
                 items.append(_Item("", start + lead, start + cut))  # "…; SIPAS đạt trên 88%. Cụ thể như sau:"
             continue
         if is_table_row(line):
-            if start in table_lines:
-                continue  # a row of a targets table: target_tables reads it
             cell = _content_cell(line)
             if cell:
                 items.append(_Item("", start + cell[0], start + cell[1], in_task=True))
@@ -495,7 +495,7 @@ def _entries(c: _Clause, qs: list[Quantity], rank: re.Match | None,
     if in_task:  # in task text only outcome levels are targets, not counts of activities
         cued = bool(_IN_TASK_CUE.search(fold(c.text)))
         qs = [q for q in qs if (q.unit == "%" and (cued or q.value == 100))
-              or (cued and q.comparator in (">=", ">", "range"))
+              or (cued and q.comparator in (">=", ">", "<=", "<", "range"))
               or (_counted_result(c.text, q) and q.unit not in _ACTIVITY_UNITS)]
     entries = [(rank.start(), rank.end(), None)] if rank else []
     return sorted(entries + [(q.start, q.end, q) for q in qs], key=lambda e: e[0])
@@ -571,7 +571,7 @@ class _ItemTargets:
             seg = max(_value_tail_end(text, c.start + ee), end if value_first else 0)
 
 
-_SHARED_KINDS = ("increase", "decrease")
+_SHARED_KINDS = ("increase", "decrease", "maintain")
 _JOINED_VALUES = re.compile(r"[\s,;]*(?:và\s+)?")  # what stands between two joined values
 
 

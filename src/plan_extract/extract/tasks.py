@@ -144,12 +144,15 @@ def paragraphs(ctx) -> list[Paragraph]:
     where: dict[int, tuple[bool, bool]] = {}  # section id() -> _in_task_section
     out = []
     pos = ctx.part.start
-    for line in text[ctx.part.start:ctx.part.end].split("\n"):
+    lines = text[ctx.part.start:ctx.part.end].split("\n")
+    for i, line in enumerate(lines):
         start, pos = pos, pos + len(line) + 1
         if not line.strip():
             continue
         if is_table_row(line):
             continue  # rows of task tables are read from the table (``table_tasks``)
+        if line.rstrip().endswith(":") and _next_is_table(lines, i):
+            continue  # "… phân công … như sau:" leads in to a task table: its rows are the tasks
         head = heads.get(start)
         if head is not None and not (head.heading == "" and _ARTICLE.match(head.label)):
             continue  # a heading; but "Điều 2. Giao …" carries its article's first paragraph
@@ -173,6 +176,11 @@ def paragraphs(ctx) -> list[Paragraph]:
         out.append(Paragraph(start, start + n, start + len(body) + n, label, bullet, sec,
                              in_article and not in_tasks))
     return out
+
+
+def _next_is_table(lines: list[str], i: int) -> bool:
+    nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+    return is_table_row(nxt)
 
 
 def assignment(text: str, start: int, end: int, issuer: str = "",
@@ -492,6 +500,13 @@ def cell_bodies(text: str) -> list[BodyMatch]:
             continue
         s = text.find(item, start)
         if any(cs < s + len(item) and s < ce for cs, ce in covered):
+            continue
+        # an item of the cell's list is a whole list item: "Các khu phố" is the body "Khu phố" there,
+        # as in "- Các khu phố;" of a recipients list
+        whole = [m for m in find_bodies(item + ";") if (m.start, m.end) == (0, len(item))]
+        if whole:
+            m = whole[0]
+            found.append(BodyMatch(s, s + len(item), m.mention, m.name, m.abbreviation, m.level, m.known, m.rule))
             continue
         found.append(BodyMatch(s, s + len(item), item, item, "", "", False, "table_cell"))
     return sorted(found, key=lambda m: m.start)

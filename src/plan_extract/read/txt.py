@@ -1,8 +1,9 @@
 """Plain-text and Markdown reader.
 
 The source text is the decoded file as it is (converter artifacts included); normalization cleans
-it. Markdown pipe tables ("| a | b |", rows sometimes broken across lines) become ``Table``s whose
-cells point into the text.
+it. Markdown pipe tables ("| a | b |", rows sometimes broken across lines) and the tab-separated
+rows of a Word table pasted as plain text ("1\tTổng thu ngân sách\tTỷ đồng\t12.500") become
+``Table``s whose cells point into the text.
 """
 from __future__ import annotations
 
@@ -20,7 +21,46 @@ def read_txt(path: str | Path, data: bytes | None = None) -> SourceDoc:
     data = Path(path).read_bytes() if data is None else data
     text, encoding = decode(data)
     fmt = "md" if str(path).lower().endswith(".md") else "txt"
-    return SourceDoc(str(path), fmt, text, encoding=encoding, tables=pipe_tables(text))
+    tables = pipe_tables(text)
+    if "\t" in text:
+        tables = sorted(tables + tab_tables(text), key=lambda t: t.start)
+    return SourceDoc(str(path), fmt, text, encoding=encoding, tables=tables)
+
+
+def tab_tables(text: str) -> list[Table]:
+    r"""Tables pasted from Word as plain text: runs of lines with two tabs or more (three cells or
+    more; a line with one tab is a two-column layout row, the header block or the signature), one
+    row a line, empty cells kept so that columns stay aligned.
+
+    >>> t = tab_tables("Nội dung\nSTT\tChỉ tiêu\tĐơn vị\n1\tThu ngân sách\tTỷ đồng\n\nHết")
+    >>> [[c.text for c in r] for r in t[0].rows]
+    [['STT', 'Chỉ tiêu', 'Đơn vị'], ['1', 'Thu ngân sách', 'Tỷ đồng']]
+    """
+    tables: list[Table] = []
+    rows: list[list[Cell]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, body = pos, line.rstrip("\r\n")
+        pos += len(line)
+        if body.count("\t") >= 2 and not body.lstrip().startswith("|"):
+            rows.append(_tab_cells(body, start))
+            continue
+        if rows:
+            tables.append(_table(rows))
+            rows = []
+    if rows:
+        tables.append(_table(rows))
+    return tables
+
+
+def _tab_cells(line: str, offset: int) -> list[Cell]:
+    cells, at = [], offset
+    for raw in line.split("\t"):
+        lead = len(raw) - len(raw.lstrip())
+        s = at + (lead if raw.strip() else 0)
+        cells.append(Cell(raw.strip(), s, s + len(raw.strip())))
+        at += len(raw) + 1
+    return cells
 
 
 def pipe_tables(text: str) -> list[Table]:
