@@ -431,7 +431,8 @@ def _paragraphs(text: str, src: array) -> tuple[str, array]:
 # --- page furniture of text printed from pages -------------------------------------------------
 # a page number standing alone on its line: "2", "- 2 -", "Trang 2", "2/6"
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
-_PAGE_NUMBER_PROBE = stdlib_re.compile(r"(?im)^(?:- ?)?(?:trang )?\d{1,3}(?: ?/ ?\d{1,3})?(?: ?-)?$")
+# (a literal "\n" leads the probe: a scan for it is fast, "(?m)^" is not; line 1 holds no page number)
+_PAGE_NUMBER_PROBE = stdlib_re.compile(r"\n(?:- ?)?(?:[Tt][Rr][Aa][Nn][Gg] )?\d{1,3}(?: ?/ ?\d{1,3})?(?: ?-)?(?=\n|$)")
 _MIN_PAGE_CHARS = 1000  # text between two page numbers, at least: closer ones number a list
 
 

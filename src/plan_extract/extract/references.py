@@ -19,6 +19,7 @@ _NUMBER = r"(?P<num>(?:\d+|\.{2,}|…)?[\-/][\p{L}\d\-/.]*[\p{L}\d]|\d+/\d{4}/[\
 _REF = re.compile(
     rf"(?P<type>{_TYPE})(?:\s+(?:số|Số)\s*:?\s*{_NUMBER}|(?P<name>(?:\s+(?!số\b|ngày\b|của\b|về\b|năm\b)[\p{{L}}\-]+,?){{1,12}}(?:\s+năm\s+\d{{4}})?))?"
     rf"(?:\s*,?\s*{_DATE})?")
+_TYPE_AT = re.compile(rf"(?:{_TYPE})")  # where a type name stands inside a rejected match
 _ISSUER = re.compile(r"\s*của\s+(?P<iss>(?:(?!\s+(?:về|tại|ban hành|phê duyệt|quy định|hướng dẫn|"
                      r"triển khai|thực hiện|gắn với|và)\s)[^;,.:()“\"\n])+)")
 _LAW_NAME = re.compile(r"^Luật|^Bộ luật")
@@ -58,7 +59,8 @@ def find_references(text: str) -> list[Reference]:
     while (m := _REF.search(text, pos)) is not None:
         ref = _reference(text, m, out)
         if ref is None:  # rejected: a citation may stand inside it ("Chương trình theo Quyết định số …")
-            pos = m.end("type")
+            inner = _TYPE_AT.search(text, m.end("type"), m.end())
+            pos = inner.start() if inner else m.end()
             continue
         out.append(ref)
         pos = m.end()

@@ -503,7 +503,9 @@ def cell_bodies(text: str) -> list[BodyMatch]:
             continue
         # an item of the cell's list is a whole list item: "Các khu phố" is the body "Khu phố" there,
         # as in "- Các khu phố;" of a recipients list
-        whole = [m for m in find_bodies(item + ";") if (m.start, m.end) == (0, len(item))]
+        # (only plural items can be such forms: the gazetteer's list-item-only variants are "Các …")
+        whole = [m for m in find_bodies(item + ";") if (m.start, m.end) == (0, len(item))] \
+            if item[:4].lower() == "các " else []
         if whole:
             m = whole[0]
             found.append(BodyMatch(s, s + len(item), m.mention, m.name, m.abbreviation, m.level, m.known, m.rule))
