@@ -184,3 +184,24 @@ def test_numbers_alone_on_their_lines_that_are_not_page_numbers_are_kept():
     text = "Tăng cường quản lý. " * 80 + "\n\n2\nKế hoạch năm 2026\nnội dung tiếp theo."
     assert page_furniture(text.split("\n")) == set()
     assert "\n2\nKế hoạch năm 2026" in normalize(text).text
+
+
+def test_blocks_set_side_by_side_in_a_layout_text_are_read_one_after_the_other():
+    source = ("ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "    XÃ EA KAR                          Độc lập - Tự do - Hạnh phúc\n\n"
+              "      Căn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021;\n\n"
+              "Nơi nhận:                                    TM. ỦY BAN NHÂN DÂN\n"
+              "- UBND tỉnh (b/c);                                 CHỦ TỊCH\n"
+              "- Lưu: VT.\n"
+              "                                             Y Kuăn Niê\n")
+    norm = normalize(source)
+    lines = norm.text.split("\n")
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN XÃ EA KAR", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc"]   # the issuer's two lines make one paragraph
+    assert lines[-6:] == ["Nơi nhận:", "- UBND tỉnh (b/c);", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+                          "Y Kuăn Niê"]
+    for word in ("XÃ EA KAR", "CHỦ TỊCH", "Y Kuăn Niê", "- Lưu: VT."):  # each cell maps back to its text
+        i = norm.text.index(word)
+        s, e = norm.source_span(i, i + len(word))
+        assert source[s:e] == word
+

@@ -33,6 +33,8 @@ Usage (from the repository root)::
 """
 from __future__ import annotations
 
+from docx_common import a4_document  # a sibling module: tools/ is sys.path[0] when the script runs
+
 import argparse
 import datetime as dt
 import hashlib
@@ -122,19 +124,8 @@ def build_docx() -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    document = docx.Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), "Times New Roman")
-    pf = normal.paragraph_format
-    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+    document = a4_document()
     sec = document.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(20)
 
     def para(text, *, bold=False, italic=False, center=False, indent=True, before=6):
         p = document.add_paragraph()

@@ -524,10 +524,86 @@ def _page_furniture(text: str, src: array) -> tuple[str, array]:
     return new, out
 
 
+# --- side-by-side columns of a text laid out as printed (``pdftotext -layout``) -----------------
+# "ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": two blocks set side by side (the
+# header, the recipients beside the signature) share their lines, a wide run of spaces between them.
+_TWO_COLUMNS = re.compile(r"(?P<l>[ \t]*\S(?:(?! {6}).)*?)(?P<gap> {6,})(?P<r>\S(?:(?! {6}).)*?)[ \t]*")
+_RIGHT_ONLY = re.compile(r" {20,}(?P<r>\S(?:(?! {6}).)*?)[ \t]*")
+_WIDE_GAP = stdlib_re.compile(r"\S {6,}\S")
+
+
+def _layout_columns(text: str, src: array) -> tuple[str, array]:
+    r"""Read two blocks set side by side one after the other: the left one's lines, a blank line,
+    then the right one's. A run of such lines starts at a line split by six spaces or more and
+    goes on through split lines, right-only lines (indented twenty spaces or more) and left-only
+    lines, up to a blank line. Characters keep their source places (the map is not monotone
+    there, but each cell's characters map to a contiguous source span).
+
+    >>> t = "Nơi nhận:          TM. ỦY BAN NHÂN DÂN\n- Sở Y tế;          CHỦ TỊCH\n- Lưu: VT.\n"
+    >>> _layout_columns(t, identity_array(len(t) + 1))[0]
+    'Nơi nhận:\n- Sở Y tế;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n'
+    """
+    if _WIDE_GAP.search(text) is None:
+        return text, src
+    lines = text.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    pieces: list[str] = []
+    out = array("l")
+
+    def emit(a: int, b: int) -> None:  # text[a:b]
+        pieces.append(text[a:b])
+        out.extend(src[a:b])
+
+    i = 0
+    while i < len(lines):
+        m = _TWO_COLUMNS.fullmatch(lines[i])
+        if m is None:
+            emit(starts[i], starts[i] + len(lines[i]) + (1 if i + 1 < len(lines) else 0))
+            i += 1
+            continue
+        left: list[tuple[int, int]] = []
+        right: list[tuple[int, int]] = []
+        j = i
+        while j < len(lines) and lines[j].strip():
+            at, line = starts[j], lines[j]
+            two = _TWO_COLUMNS.fullmatch(line)
+            only = None if two else _RIGHT_ONLY.fullmatch(line)
+            if two:
+                ls = len(two["l"]) - len(two["l"].lstrip())
+                left.append((at + ls, at + two.end("l")))
+                right.append((at + two.start("r"), at + two.end("r")))
+            elif only:
+                right.append((at + only.start("r"), at + only.end("r")))
+            else:
+                stripped = line.strip()
+                ls = line.index(stripped[0])
+                left.append((at + ls, at + ls + len(stripped)))
+            j += 1
+        cells = left + right
+        for k, (a, b) in enumerate(cells):
+            emit(a, b)
+            if k == len(left) - 1 and right:
+                pieces.append("\n\n")
+                out.extend((src[b], src[b]))
+            elif k < len(cells) - 1:
+                pieces.append("\n")
+                out.append(src[b])
+        if j < len(lines):  # the line break after the block
+            pieces.append("\n")
+            out.append(src[starts[j] - 1])
+        i = j
+    out.append(src[len(text)])
+    return "".join(pieces), out
+
+
 def normalize(source: str) -> NormText:
     """Normalize a reader's text into one paragraph per line, keeping an offset map."""
     src = identity_array(len(source) + 1)
-    text, src = _char_passes(source, src)
+    text, src = _layout_columns(source, src)
+    text, src = _char_passes(text, src)
     text, src = _markup_passes(text, src)
     text, src = _page_furniture(text, src)
     text, src = _paragraphs(text, src)

@@ -25,7 +25,9 @@ _PLACE_DATE = re.compile(
 _AUTHORITY = re.compile(r"^(?P<auth>(?:TM|KT|TL|TUQ|Q)\.\s*[\p{Lu} ]+?)(?:\s+(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN))?\s*$")
 _TITLE_ONLY = re.compile(r"^(?P<title>(?:PHÓ\s+)?CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|BÍ THƯ|PHÓ TRƯỞNG BAN|KT\.\s*CHỦ TỊCH)\s*$")
 _APPENDIX_LINE = re.compile(r"^" + APPENDIX_HEADING + r"\s*:?$")
-_PERSON = re.compile(r"^(?:\p{Lu}\p{Ll}+\s+){1,5}\p{Lu}\p{Ll}+$")
+# a person's name: capitalized words; names of the Central Highlands' peoples open with a one-letter
+# word or an apostrophe ("Y Kuăn Niê", "H'Hen Niê", "Ksor H'Bơ")
+_PERSON = re.compile(r"^(?:\p{Lu}(?:['’]\p{Lu})?\p{Ll}*\s+){1,5}\p{Lu}(?:['’]\p{Lu})?\p{Ll}+$")
 _ISSUER_CAPS = re.compile(r"^(?P<body>ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND)(?:\s+(?P<loc>(?:PHƯỜNG|XÃ|THÀNH PHỐ|TỈNH|ĐẶC KHU|QUẬN|HUYỆN|THỊ XÃ)\s+[\p{Lu}\s\-]+))?$")
 _ISSUER_TEXT = re.compile(r"(?P<body>Ủy ban nhân dân|Hội đồng nhân dân)\s+(?P<level>phường|xã|thành phố|tỉnh|đặc khu)(?P<name>(?:\s+\p{Lu}[\p{L}\-]*)*)\s+(?:ban hành|xây dựng)")
 _THEME = re.compile(r"[Cc]hủ đề(?: thi đua)?(?: năm)?(?: \d{4})?(?P<who>[^“\"\n]{0,80}?)(?:về\s+|là\s+|:\s*)?[“\"](?P<theme>[^”\"\n]{8,200})[”\"]")
