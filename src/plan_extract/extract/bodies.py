@@ -134,6 +134,7 @@ class _Variant:
     entry: dict
     capitalized: bool
     not_after: tuple[str, ...]
+    only_after: tuple[str, ...] = ()
 
 
 def _fragments(folded: str) -> list[str]:
@@ -270,6 +271,7 @@ def _gazetteer() -> _Gazetteer:
                 entry,
                 bool(spec.get("capitalized")),
                 tuple(_key(fold(w)) for w in spec.get("not_after") or []),
+                tuple(_key(fold(w)) for w in spec.get("only_after") or []),
             )
             trie.add(_fragments(folded), _end_regex(spec))
     return _Gazetteer(re.compile(trie.root_pattern()), variants, by_name)
@@ -308,6 +310,8 @@ def _accept(text: str, folded: str, start: int, variant: _Variant) -> bool:
         n = word.count(" ") + 1
         if _previous_word(folded, start, n) == word:
             return False
+    if variant.only_after:  # "Trưởng các thôn, buôn": the lowercase word names the unit only there
+        return any(_previous_word(folded, start, w.count(" ") + 1) == w for w in variant.only_after)
     return True
 
 
