@@ -296,3 +296,20 @@ def test_encrypted_pdf(tmp_path):
              b"startxref\n" + str(xref).encode() + b"\n%%EOF\n")
     msg = _error(tmp_path, "locked.pdf", body)
     assert "encrypted" in msg or "damaged" in msg
+
+
+def test_tabs_after_labels_and_between_two_header_blocks_are_not_tables(tmp_path):
+    text = ("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHƯỜNG HÒA BÌNH\tĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 15/KH-UBND\t\t\tHòa Bình, ngày 16 tháng 01 năm 2026\nKẾ HOẠCH\nThực hiện nhiệm vụ năm 2026\n"
+            "I.\tMỤC ĐÍCH, YÊU CẦU\n1.\tMục đích\nPhát triển kinh tế - xã hội nhanh, bền vững.\n"
+            "II.\tTỔ CHỨC THỰC HIỆN\n1.\tPhòng Kinh tế chủ trì tổ chức thực hiện Kế hoạch.\n")
+    assert tab_tables(text) == []
+    path = tmp_path / "labels.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = process(path)
+    (doc,) = plan.documents
+    assert (doc.issuer, doc.number, doc.issue_date) == ("Ủy ban nhân dân phường Hòa Bình", "15", "2026-01-16")
+    assert [(s.label, s.heading) for s in plan.sections][:3] == [
+        ("I.", "MỤC ĐÍCH, YÊU CẦU"), ("1.", "Mục đích"), ("II.", "TỔ CHỨC THỰC HIỆN")]
+    (task,) = plan.tasks
+    assert task.lead == "Phòng Kinh tế" and task.quote.startswith("Phòng Kinh tế chủ trì")

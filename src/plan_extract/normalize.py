@@ -296,20 +296,72 @@ def _pass(text: str, src: array, probe: Callable[[str], object] | str, pattern: 
     return _apply(text, src, pattern, repl)
 
 
-# A Word table pasted as plain text: cells separated by tabs. A row of three cells or more becomes
-# "a | b | c" as the other readers write table rows (read/txt.py gives its Table); the one tab of a
-# two-column layout row (header block, signature) separates two paragraphs. Only the tabs are
-# replaced, so every other character keeps its place in the offset map.
-_TAB_IN_ROW = re.compile(r"(?m)\t(?=[^\n]*\t)|(?<=\t[^\n]*)\t")
-_TAB_IN_PAIR = re.compile(r"(?m)(?<=^[^\n\t]*\S[^\n\t]*)\t(?=[^\n\t]*\S[^\n\t]*$)")
+# A Word table pasted as plain text: cells separated by tabs (``_tab_passes``).
+_TAB_LABEL = re.compile(r"[ \t]*(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ][.)]|\(\d{1,3}\)|[-+•*–]"
+                        r"|Điều\s+\d+\.?|Chương\s+[IVXLC]+\.?|Phần\s+[IVXLC\d]+\.?)[ ]*")
+
+
+def _tab_passes(text: str, src: array) -> tuple[str, array]:
+    r"""Tabs of Word text pasted as plain text. In the rows of a pasted table (``tab_table_lines``)
+    each tab becomes " | "; elsewhere tabs at a line's edges are dropped, a tab after a label
+    ("1.\tMục đích", "Điều 2.\tGiao …") is a space, and a run of tabs between two texts (a
+    two-column layout row: header block, signature) separates two paragraphs. Each replacement maps
+    to its tab; every other character keeps its place.
+
+    >>> t = "1.\tMục đích\nSố: 15\t\tHà Nội\n\tCHỦ TỊCH"
+    >>> _tab_passes(t, identity_array(len(t) + 1))[0]
+    '1. Mục đích\nSố: 15\n\nHà Nội\nCHỦ TỊCH'
+    """
+    from .read.txt import tab_table_lines
+
+    lines = text.split("\n")
+    rows = tab_table_lines(lines)
+    pieces: list[str] = []
+    out = array("l")
+    pos = 0
+    for i, line in enumerate(lines):
+        if i:
+            pieces.append("\n")
+            out.append(src[pos - 1])
+        if "\t" not in line:
+            pieces.append(line)
+            out.extend(src[pos:pos + len(line)])
+            pos += len(line) + 1
+            continue
+        label = None if i in rows else _TAB_LABEL.match(line)
+        first = len(line) - len(line.lstrip(" \t"))
+        last = len(line.rstrip(" \t"))
+        k = 0
+        while k < len(line):
+            if line[k] != "\t":
+                pieces.append(line[k])
+                out.append(src[pos + k])
+                k += 1
+                continue
+            j = k
+            while j < len(line) and line[j] == "\t":
+                j += 1
+            if i in rows:
+                new = " | " * (j - k)
+            elif k < first or k >= last:
+                new = ""  # indentation, trailing tabs
+            elif label is not None and label.end() >= k and line[:k].strip():
+                new = " "  # "1.\tMục đích"
+            else:
+                new = "\n\n"
+            pieces.append(new)
+            out.extend([src[pos + k]] * len(new))
+            k = j
+        pos += len(line) + 1
+    out.append(src[len(text)])
+    return "".join(pieces), out
 
 
 def _char_passes(text: str, src: array) -> tuple[str, array]:
     if not unicodedata.is_normalized("NFC", text):  # NFC text: every cluster is NFC already
         text, src = _apply(text, src, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group()))
     if "\t" in text:
-        text, src = _apply(text, src, _TAB_IN_ROW, " | ")
-        text, src = _apply(text, src, _TAB_IN_PAIR, "\n\n")
+        text, src = _tab_passes(text, src)
     text, src = _pass(text, src, _HAS_INVISIBLE, _INVISIBLE, "")
     text, src = _pass(text, src, _HAS_ODD_SPACE, _SPACES, " ")
     text, src = _pass(text, src, _HAS_BULLET, _BULLET, "- ")

@@ -36,13 +36,15 @@ def tab_tables(text: str) -> list[Table]:
     >>> [[c.text for c in r] for r in t[0].rows]
     [['STT', 'Chỉ tiêu', 'Đơn vị'], ['1', 'Thu ngân sách', 'Tỷ đồng']]
     """
+    lines = text.splitlines(keepends=True)
+    rows_at = tab_table_lines([l.rstrip("\r\n") for l in lines])
     tables: list[Table] = []
     rows: list[list[Cell]] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for i, line in enumerate(lines):
         start, body = pos, line.rstrip("\r\n")
         pos += len(line)
-        if body.count("\t") >= 2 and not body.lstrip().startswith("|"):
+        if i in rows_at:
             rows.append(_tab_cells(body, start))
             continue
         if rows:
@@ -51,6 +53,27 @@ def tab_tables(text: str) -> list[Table]:
     if rows:
         tables.append(_table(rows))
     return tables
+
+
+def tab_table_lines(lines: list[str]) -> set[int]:
+    r"""Indexes of the lines that are rows of a pasted table: runs of lines with two tabs or more
+    of which one at least has three cells with text (a group row "A\tCHỈ TIÊU KINH TẾ\t\t\t"
+    belongs to its table; "Số: 15/KH-UBND\t\t\tHà Nội, ngày …", tabs only aligning two
+    blocks, makes no table). Normalization reads the same lines as table rows.
+
+    >>> tab_table_lines(["Số: 15\t\t\tHà Nội", "x", "STT\tNội dung\tĐơn vị", "A\tNHÓM\t"])
+    {2, 3}
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines + [""]):
+        if line.count("\t") >= 2 and not line.lstrip().startswith("|"):
+            run.append(i)
+            continue
+        if any(sum(1 for c in lines[k].split("\t") if c.strip()) >= 3 for k in run):
+            out.update(run)
+        run = []
+    return out
 
 
 def _tab_cells(line: str, offset: int) -> list[Cell]:
