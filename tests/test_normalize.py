@@ -205,3 +205,11 @@ def test_blocks_set_side_by_side_in_a_layout_text_are_read_one_after_the_other()
         s, e = norm.source_span(i, i + len(word))
         assert source[s:e] == word
 
+
+
+def test_one_wide_gap_in_a_justified_line_is_not_two_columns():
+    source = ("      Căn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021; các cơ quan, đơn vị\n"
+              "tổ chức       thực hiện nghiêm túc các nội dung của Kế hoạch này, báo cáo kết quả\n"
+              "về Ủy ban nhân dân xã trước ngày 10/12/2026.\n")
+    text = normalize(source).text
+    assert "tổ chức thực hiện nghiêm túc" in text and text.endswith("trước ngày 10/12/2026.")

@@ -582,13 +582,14 @@ def _page_furniture(text: str, src: array) -> tuple[str, array]:
 _TWO_COLUMNS = re.compile(r"(?P<l>[ \t]*\S(?:(?! {6}).)*?)(?P<gap> {6,})(?P<r>\S(?:(?! {6}).)*?)[ \t]*")
 _RIGHT_ONLY = re.compile(r" {20,}(?P<r>\S(?:(?! {6}).)*?)[ \t]*")
 _WIDE_GAP = stdlib_re.compile(r"\S {6,}\S")
+_MAX_BLOCK = 20  # lines of one side-by-side block, at most (a recipients list beside a signature)
 
 
 def _layout_columns(text: str, src: array) -> tuple[str, array]:
     r"""Read two blocks set side by side one after the other: the left one's lines, a blank line,
     then the right one's. A run of such lines starts at a line split by six spaces or more and
     goes on through split lines, right-only lines (indented twenty spaces or more) and left-only
-    lines, up to a blank line. Characters keep their source places (the map is not monotone
+    lines, to its last line with a right cell. Characters keep their source places (the map is not monotone
     there, but each cell's characters map to a contiguous source span).
 
     >>> t = "Nơi nhận:          TM. ỦY BAN NHÂN DÂN\n- Sở Y tế;          CHỦ TỊCH\n- Lưu: VT.\n"
@@ -616,10 +617,24 @@ def _layout_columns(text: str, src: array) -> tuple[str, array]:
             emit(starts[i], starts[i] + len(lines[i]) + (1 if i + 1 < len(lines) else 0))
             i += 1
             continue
+        # the block runs to its last line with a right cell (at most _MAX_BLOCK lines on, no blank
+        # line between) and holds two right cells at least: one wide gap in a justified line is not
+        # a block, and the body text after a block is not part of it
+        last, rights, j = i, 0, i
+        while j < len(lines) and j - i < _MAX_BLOCK and lines[j].strip():
+            if _TWO_COLUMNS.fullmatch(lines[j]) or _RIGHT_ONLY.fullmatch(lines[j]):
+                last, rights = j, rights + 1
+            j += 1
+        if rights < 2:
+            emit(starts[i], starts[i] + len(lines[i]) + (1 if i + 1 < len(lines) else 0))
+            i += 1
+            continue
+        while (last + 1 < len(lines) and last + 1 - i < _MAX_BLOCK
+               and lines[last + 1].lstrip().startswith(("- ", "+ ", "•"))):
+            last += 1  # the left list goes on below the right block: "- Lưu: VT." under the signer
         left: list[tuple[int, int]] = []
         right: list[tuple[int, int]] = []
-        j = i
-        while j < len(lines) and lines[j].strip():
+        for j in range(i, last + 1):
             at, line = starts[j], lines[j]
             two = _TWO_COLUMNS.fullmatch(line)
             only = None if two else _RIGHT_ONLY.fullmatch(line)
@@ -633,7 +648,7 @@ def _layout_columns(text: str, src: array) -> tuple[str, array]:
                 stripped = line.strip()
                 ls = line.index(stripped[0])
                 left.append((at + ls, at + ls + len(stripped)))
-            j += 1
+        j = last + 1
         cells = left + right
         for k, (a, b) in enumerate(cells):
             emit(a, b)
