@@ -33,7 +33,7 @@ Usage (from the repository root)::
 """
 from __future__ import annotations
 
-from docx_common import a4_document  # a sibling module: tools/ is sys.path[0] when the script runs
+from docx_common import a4_document, fixed_widths, no_borders  # a sibling module: tools/ is sys.path[0] when the script runs
 
 import argparse
 import datetime as dt
@@ -151,8 +151,8 @@ def build_docx() -> bytes:
         return p
 
     t = document.add_table(rows=2, cols=2)
-    _no_borders(t, OxmlElement, qn)
-    _widths(t, [62, 100], Mm, OxmlElement, qn)
+    no_borders(t)
+    fixed_widths(t, [62, 100], columns=False)
     fill(t.cell(0, 0), ISSUER[0])
     fill(t.cell(0, 0), ISSUER[1], bold=True)
     fill(t.cell(0, 1), MOTTO[0], bold=True, size=12)
@@ -166,8 +166,8 @@ def build_docx() -> bytes:
         para(text, bold=kind in ("h1", "h2"))
 
     t = document.add_table(rows=1, cols=2)
-    _no_borders(t, OxmlElement, qn)
-    _widths(t, [80, 80], Mm, OxmlElement, qn)
+    no_borders(t)
+    fixed_widths(t, [80, 80], columns=False)
     t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = t.cell(0, 0), t.cell(0, 1)
     fill(left, "Nơi nhận:", bold=True, italic=True, size=12, center=False)
@@ -190,23 +190,8 @@ def build_docx() -> bytes:
     return _fixed_zip(buf.getvalue(), ISSUED)
 
 
-def _no_borders(table, OxmlElement, qn) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        e = OxmlElement(f"w:{side}")
-        e.set(qn("w:val"), "nil")
-        borders.append(e)
-    table._tbl.tblPr.append(borders)
 
 
-def _widths(table, widths_mm, Mm, OxmlElement, qn) -> None:
-    table.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
-    for row in table.rows:
-        for k, cell in enumerate(row.cells):
-            cell.width = Mm(widths_mm[k])
 
 
 def build_pdf(docx_path: Path, pdf_path: Path) -> None:

@@ -29,7 +29,7 @@ Usage (from the repository root)::
 """
 from __future__ import annotations
 
-from docx_common import a4_document  # a sibling module: tools/ is sys.path[0] when the script runs
+from docx_common import a4_document, fixed_widths, no_borders  # a sibling module: tools/ is sys.path[0] when the script runs
 
 import argparse
 import datetime as dt
@@ -441,8 +441,8 @@ def build_docx(plan: Plan) -> bytes:
     # ---- header block: borderless 2 x 2 table (issuer | motto ; số | place, date)
     left_w, right_w = 60, 102
     t = document.add_table(rows=2, cols=2)
-    _no_borders(t, OxmlElement, qn)
-    _widths(t, [left_w, right_w], Mm, OxmlElement, qn)
+    no_borders(t)
+    fixed_widths(t, [left_w, right_w])
     c = t.cell(0, 0)
     fill(c, "ỦY BAN NHÂN DÂN", size=13)
     fill(c, "PHƯỜNG " + plan.ward.upper(), bold=True, size=13)
@@ -472,8 +472,8 @@ def build_docx(plan: Plan) -> bytes:
 
     # ---- recipients | signature (borderless)
     t = document.add_table(rows=1, cols=2)
-    _no_borders(t, OxmlElement, qn)
-    _widths(t, [80, 80], Mm, OxmlElement, qn)
+    no_borders(t)
+    fixed_widths(t, [80, 80])
     _cant_split(t.rows[0], OxmlElement)  # the signature block stays on one page
     left, right = t.cell(0, 0), t.cell(0, 1)
     p = fill(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -505,7 +505,7 @@ def build_docx(plan: Plan) -> bytes:
     t = document.add_table(rows=1 + len(plan.rows), cols=len(COLUMNS))
     t.style = document.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(t, widths, Mm, OxmlElement, qn)
+    fixed_widths(t, widths)
     # merges first (cells still empty), then text
     r = 1
     lead_top = None
@@ -588,28 +588,8 @@ def _cant_split(row, OxmlElement):
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def _no_borders(table, OxmlElement, qn):
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        e = OxmlElement(f"w:{side}")
-        e.set(qn("w:val"), "nil")
-        borders.append(e)
-    tblpr.append(borders)
 
 
-def _widths(table, widths_mm, Mm, OxmlElement, qn):
-    table.autofit = False
-    tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
-    for col, w in zip(table.columns, widths_mm):
-        col.width = Mm(w)
-    for row in table.rows:
-        for k, cell in enumerate(row.cells):
-            if k < len(widths_mm):
-                cell.width = Mm(widths_mm[k])
 
 
 def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:

@@ -34,7 +34,7 @@ Usage (from the repository root)::
 """
 from __future__ import annotations
 
-from docx_common import a4_document  # a sibling module: tools/ is sys.path[0] when the script runs
+from docx_common import a4_document, fixed_widths, no_borders  # a sibling module: tools/ is sys.path[0] when the script runs
 
 import datetime as dt
 import io
@@ -221,25 +221,12 @@ def build_docx(text: str) -> bytes:
             run.font.size = Pt(size)
         return p
 
-    def no_borders(table):
-        table._tbl.tblPr.append(parse_xml(
-            f'<w:tblBorders xmlns:w="{W}"><w:top w:val="nil"/><w:left w:val="nil"/>'
-            f'<w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/>'
-            f'<w:insideV w:val="nil"/></w:tblBorders>'))
 
-    def widths(table, mm):
-        table.autofit = False
-        table._tbl.tblPr.append(parse_xml(f'<w:tblLayout xmlns:w="{W}" w:type="fixed"/>'))
-        for col, w in zip(table.columns, mm):
-            col.width = Mm(w)
-        for row in table.rows:
-            for k, cell in enumerate(row.cells):
-                cell.width = Mm(mm[k])
 
     # ---- header block: borderless 2 x 2 table
     t = document.add_table(rows=2, cols=2)
     no_borders(t)
-    widths(t, [62, 100])
+    fixed_widths(t, [62, 100])
     c = t.cell(0, 0)
     fill(c, issuer[0], size=13)
     fill(c, issuer[1], bold=True, size=13)
@@ -267,7 +254,7 @@ def build_docx(text: str) -> bytes:
             tb = document.add_table(rows=len(rows), cols=len(tw))
             tb.style = document.styles["Table Grid"]
             tb.alignment = WD_TABLE_ALIGNMENT.CENTER
-            widths(tb, tw)
+            fixed_widths(tb, tw)
             tb.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for r, cells in enumerate(rows):
                 for k, val in enumerate(cells):
@@ -291,7 +278,7 @@ def build_docx(text: str) -> bytes:
     # ---- recipients | signature: borderless two-column table
     t = document.add_table(rows=1, cols=2)
     no_borders(t)
-    widths(t, [82, 80])
+    fixed_widths(t, [82, 80])
     left, right = t.cell(0, 0), t.cell(0, 1)
     p = fill(left, recipients[0], bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     p.paragraph_format.space_before = Pt(12)

@@ -24,3 +24,36 @@ def a4_document():
     sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
     sec.left_margin, sec.right_margin = Mm(30), Mm(20)
     return document
+
+
+def no_borders(table) -> None:
+    """Take every border off a table (the header block, the recipients beside the signature)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        e = OxmlElement(f"w:{side}")
+        e.set(qn("w:val"), "nil")
+        borders.append(e)
+    table._tbl.tblPr.append(borders)
+
+
+def fixed_widths(table, widths_mm: list[float], *, columns: bool = True) -> None:
+    """A fixed table layout with these column widths (mm), on the cells and, with ``columns``, on
+    the grid columns too."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    if columns:
+        for col, w in zip(table.columns, widths_mm):
+            col.width = Mm(w)
+    for row in table.rows:
+        for k, cell in enumerate(row.cells):
+            if k < len(widths_mm):
+                cell.width = Mm(widths_mm[k])
