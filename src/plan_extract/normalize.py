@@ -12,7 +12,7 @@ import re as stdlib_re
 import unicodedata
 from array import array
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import regex as re
 
@@ -612,32 +612,32 @@ def _layout_columns(text: str, src: array) -> tuple[str, array]:
 
     i = 0
     while i < len(lines):
-        m = _TWO_COLUMNS.fullmatch(lines[i])
-        if m is None:
-            emit(starts[i], starts[i] + len(lines[i]) + (1 if i + 1 < len(lines) else 0))
-            i += 1
-            continue
         # the block runs to its last line with a right cell (at most _MAX_BLOCK lines on, no blank
         # line between) and holds two right cells at least: one wide gap in a justified line is not
         # a block, and the body text after a block is not part of it
-        last, rights, j = i, 0, i
-        while j < len(lines) and j - i < _MAX_BLOCK and lines[j].strip():
-            if _TWO_COLUMNS.fullmatch(lines[j]) or _RIGHT_ONLY.fullmatch(lines[j]):
-                last, rights = j, rights + 1
-            j += 1
-        if rights < 2:
+        first = _TWO_COLUMNS.fullmatch(lines[i])
+        found: list[tuple[Any, Any]] = [(first, None)] if first else []  # (two-column, right-only) a line
+        last = i
+        if first:
+            while i + len(found) < len(lines) and len(found) < _MAX_BLOCK and lines[i + len(found)].strip():
+                line = lines[i + len(found)]
+                two = _TWO_COLUMNS.fullmatch(line)
+                found.append((two, None if two else _RIGHT_ONLY.fullmatch(line)))
+                if found[-1] != (None, None):
+                    last = i + len(found) - 1
+        if sum(f != (None, None) for f in found) < 2:
             emit(starts[i], starts[i] + len(lines[i]) + (1 if i + 1 < len(lines) else 0))
             i += 1
             continue
+        del found[last - i + 1:]
         while (last + 1 < len(lines) and last + 1 - i < _MAX_BLOCK
                and lines[last + 1].lstrip().startswith(("- ", "+ ", "•"))):
             last += 1  # the left list goes on below the right block: "- Lưu: VT." under the signer
+            found.append((None, None))
         left: list[tuple[int, int]] = []
         right: list[tuple[int, int]] = []
-        for j in range(i, last + 1):
+        for j, (two, only) in enumerate(found, start=i):
             at, line = starts[j], lines[j]
-            two = _TWO_COLUMNS.fullmatch(line)
-            only = None if two else _RIGHT_ONLY.fullmatch(line)
             if two:
                 ls = len(two["l"]) - len(two["l"].lstrip())
                 left.append((at + ls, at + two.end("l")))

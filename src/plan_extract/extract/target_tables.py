@@ -193,7 +193,7 @@ def doc_table_rows(ctx) -> list[tuple[Columns, int, str]]:
 def table_targets(ctx, source_text: str, n0: int) -> list:
     """Target records of the targets tables of one document (``ctx``: a pipeline DocContext)."""
     from ..model import TargetRecord
-    from .targets import _BASELINE_IN, _kind, classify_indicator, measure_fits
+    from .targets import _BASELINE_IN, _kind, baseline_of, classify_indicator, measure_fits
 
     text = ctx.norm.text
     out: list = []
@@ -226,9 +226,7 @@ def table_targets(ctx, source_text: str, n0: int) -> list:
         has_base = cols.baseline is not None and bool(cell(cols.baseline).text)
         base_text, base_year = (cols.baseline_header, cols.baseline_year) if has_base else ("", None)
         if own_base:
-            base_text = own_base.group("b").strip()
-            y = re.search(r"\d{4}", base_text)
-            base_year = int(y.group()) if y else None
+            base_text, base_year = baseline_of(own_base)
         s, e = ctx.src(at + ind.start, at + plan.end)
         vs, ve = ctx.src(at + plan.start, at + plan.end)
         sec = ctx.section_at(at)

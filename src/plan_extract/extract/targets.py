@@ -192,6 +192,13 @@ _NON_TARGET_UNITS = set(_DATA["non_target_units"])
 _RANK = re.compile(_DATA["rank"])
 _BASELINE = re.compile(r"\s*(?:,\s*)?(?:trở lên\s+)?so với\s+(?P<b>[^;.,()]+?)(?=\s*(?:[;.,()]|$|\s+trong đó))")
 _BASELINE_IN = re.compile(r"\bso với\s+(?P<b>[^;.,()]+?)(?=\s*(?:[;.,()]|$|\s+trong đó))")
+
+
+def baseline_of(m: re.Match[str]) -> tuple[str, int | None]:
+    """(baseline, its year) of a match of ``_BASELINE`` or ``_BASELINE_IN`` ("so với năm 2025")."""
+    baseline = m.group("b").strip()
+    y = rx(r"\d{4}").search(baseline)
+    return baseline, int(y.group()) if y else None
 _TARGET_YEAR = re.compile(r"(?:đến|vào|trong)\s+năm\s+(?P<y>\d{4})", re.I)
 _YEAR_AFTER = re.compile(r"\s*(?:đến|vào|trong)\s+năm\s+\d{4}", re.I)
 _CLAUSE_SPLIT = re.compile(r";\s*|\.\s+(?=\p{Lu})|:\s+(?=\p{Lu})|\.\s*$")
@@ -595,9 +602,7 @@ def _record(ctx, source_text: str, n: int, label: str, parent_id: str, in_task: 
     baseline, baseline_year = "", None
     if q is not None and (bm := _BASELINE.match(text, end)
                           or _BASELINE_IN.search(text, clause_start + q.end, end)):
-        baseline = bm.group("b").strip()
-        y = rx(r"\d{4}").search(baseline)
-        baseline_year = int(y.group()) if y else None
+        baseline, baseline_year = baseline_of(bm)
         end = max(end, bm.end("b"))
     valued = q is not None or rank is not None
     ty = _TARGET_YEAR.search(context)  # "đến năm 2030" in the target's words or its clause

@@ -28,9 +28,8 @@ def read_txt(path: str | Path, data: bytes | None = None) -> SourceDoc:
 
 
 def tab_tables(text: str) -> list[Table]:
-    r"""Tables pasted from Word as plain text: runs of lines with two tabs or more (three cells or
-    more; a line with one tab is a two-column layout row, the header block or the signature), one
-    row a line, empty cells kept so that columns stay aligned.
+    r"""Tables pasted from Word as plain text: the runs of ``tab_table_lines``, one row a line,
+    empty cells kept so that columns stay aligned.
 
     >>> t = tab_tables("Nội dung\nSTT\tChỉ tiêu\tĐơn vị\n1\tThu ngân sách\tTỷ đồng\n\nHết")
     >>> [[c.text for c in r] for r in t[0].rows]
